@@ -1,0 +1,219 @@
+"""Loading a record and checking it against its policy and the vocabulary.
+
+``load_record`` reads the YAML (keeping lines), validates it against the schema,
+checks every concept name and reference, and finds every quote in the policy text.
+The result, a :class:`CheckedRecord`, carries the exact offsets of each quote; any
+problem is a :class:`RecordError` (or :class:`QuoteNotFound`) naming file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ingest.policies import PolicyFile, read_policy
+from ingest.quotes import Match, PolicyText
+from ingest.schema import (
+    ACTIVITY_FIELDS,
+    ConceptValue,
+    CountryValue,
+    NoneStated,
+    Quoted,
+    Record,
+    RecipientValue,
+    TransferValue,
+)
+from ingest.vocab import Vocabulary
+from ingest.yamlines import line_of, load_yaml
+from ropakg.errors import QuoteNotFound, RecordError, RopaError
+from ropakg.namespaces import expand
+
+Path_ = tuple[Any, ...]
+
+# The kind of concept each field holds.
+FIELD_KINDS = {
+    "purposes": "purpose",
+    "personal_data": "personal data",
+    "data_subjects": "data subject",
+    "legal_bases": "legal basis",
+    "measures": "measure",
+    "sources": "data source",
+    "rights": "right",
+    "authorities": "authority",
+    "technologies": "technology",
+    "mechanism": "transfer mechanism",
+}
+
+
+@dataclass
+class CheckedRecord:
+    """A record that passed every check, with the evidence of each quoted value."""
+
+    path: Path
+    record: Record
+    policy: PolicyFile
+    evidence: dict[Path_, Match] = field(default_factory=dict)
+
+    def match(self, loc: Path_) -> Match:
+        return self.evidence[loc]
+
+
+def walk(obj: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every model and list item in a record, with its path (as pydantic writes paths)."""
+    yield loc, obj
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from walk(getattr(obj, name), (*loc, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from walk(item, (*loc, i))
+
+
+def _kind_for(loc: Path_) -> str | None:
+    names = [p for p in loc if isinstance(p, str)]
+    if names and names[-1] == "mechanism":
+        return FIELD_KINDS["mechanism"]
+    for name in reversed(names):
+        if name in FIELD_KINDS:
+            return FIELD_KINDS[name]
+    return None
+
+
+def _quote_of(obj: Any) -> tuple[str, int] | None:
+    if isinstance(obj, NoneStated):
+        return obj.none, obj.occurrence
+    if isinstance(obj, Quoted | CountryValue) and obj.quote:
+        return obj.quote, obj.occurrence
+    return None
+
+
+def record_problems(
+    path: str | Path,
+    *,
+    policies_dir: Path,
+    vocab: Vocabulary,
+    registry: set[str] | None = None,
+) -> tuple[CheckedRecord | None, list[RopaError]]:
+    """Check a record; return it (when it could be read) and every problem found."""
+    path = Path(path)
+    try:
+        raw = load_yaml(path)
+    except RopaError as exc:
+        return None, [exc]
+    if not isinstance(raw, dict):
+        return None, [RecordError("a record is a YAML mapping", file=path, line=1)]
+    try:
+        record = Record.model_validate(raw)
+    except ValidationError as exc:
+        return None, [_schema_error(path, raw, err) for err in exc.errors()]
+
+    problems: list[RopaError] = []
+    try:
+        policy = read_policy(policies_dir / record.policy.file)
+    except RopaError as exc:
+        exc.message = f"{exc.message} ({exc.file})"
+        exc.file, exc.line = str(path), line_of(raw, ("policy", "file"))
+        return None, [exc]
+    checked = CheckedRecord(path=path, record=record, policy=policy)
+    text = PolicyText(policy.text)
+
+    def fail(loc: Path_, message: str, cls: type[RecordError] = RecordError) -> None:
+        problems.append(cls(message, file=path, line=line_of(raw, loc)))
+
+    org_ids = [o.id for o in record.organisations]
+    act_ids = [a.id for a in record.activities]
+    for ids, what, key in ((org_ids, "organisation", "organisations"), (act_ids, "activity", "activities")):
+        for i, ident in enumerate(ids):
+            if ids.index(ident) != i:
+                fail((key, i, "id"), f"duplicate {what} id {ident!r}")
+
+    for i, org in enumerate(record.organisations):
+        if org.registry and registry is not None and org.registry not in registry:
+            fail(("organisations", i, "registry"),
+                 f"unknown registry entry {org.registry!r} (see ontology/organisations.ttl)")
+
+    for loc, obj in walk(record):
+        if isinstance(obj, ConceptValue) or (loc and loc[-2:-1] == ("technologies",)):
+            kind = _kind_for(loc)
+            concept = getattr(obj, "concept", None)
+            if kind and concept:
+                try:
+                    vocab.check(concept, kind)
+                except ValueError as exc:
+                    fail((*loc, "concept"), str(exc))
+        if isinstance(obj, RecipientValue) and obj.organisation not in org_ids:
+            fail((*loc, "organisation"), f"recipient {obj.organisation!r} is not under organisations")
+        if isinstance(obj, TransferValue):
+            if obj.importer and obj.importer not in org_ids:
+                fail((*loc, "importer"), f"importer {obj.importer!r} is not under organisations")
+            _check_country(vocab, obj.country, lambda m, loc=loc: fail((*loc, "country"), m))
+        if isinstance(obj, CountryValue):
+            _check_country(vocab, obj.value, lambda m, loc=loc: fail((*loc, "value"), m))
+        quoted = _quote_of(obj)
+        if quoted:
+            quote, occurrence = quoted
+            match = text.find(quote, occurrence)
+            if match is None:
+                found = len(text.find_all(quote))
+                why = (f"quote occurs {found} time(s), not {occurrence}" if found
+                       else f"quote not found in {record.policy.file}")
+                field_name = "none" if isinstance(obj, NoneStated) else "quote"
+                fail((*loc, field_name), f"{why}: {_short(quote)!r}", QuoteNotFound)
+            else:
+                checked.evidence[loc] = match
+    return checked, problems
+
+
+def load_record(path: str | Path, *, policies_dir: Path, vocab: Vocabulary,
+                registry: set[str] | None = None) -> CheckedRecord:
+    """Load and check a record; raise its first problem."""
+    checked, problems = record_problems(path, policies_dir=policies_dir, vocab=vocab,
+                                        registry=registry)
+    if problems:
+        raise problems[0]
+    assert checked is not None
+    return checked
+
+
+def _check_country(vocab: Vocabulary, code: str, fail: Any) -> None:
+    if not vocab.is_kind(expand(f"loc:{code}"), "country"):
+        fail(f"{code} is not an ISO 3166 country code DPV knows")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _yaml_loc(raw: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The part of a pydantic error path that exists in the YAML (union tags dropped)."""
+    out: list[Any] = []
+    node = raw
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif i == len(loc) - 1 and isinstance(part, str) and re.fullmatch(r"[a-z_]+", part):
+            out.append(part)  # a missing or unknown field: name it
+    return tuple(out)
+
+
+def _schema_error(path: Path, raw: Any, err: Any) -> RecordError:
+    loc = _yaml_loc(raw, tuple(err["loc"]))
+    where = ".".join(str(p) for p in loc) or "record"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown field {where!r}"
+    elif kind == "missing":
+        message = f"missing field {where!r}"
+    else:
+        message = f"{where}: {err['msg']}"
+    return RecordError(message, file=path, line=line_of(raw, loc))

@@ -1,0 +1,137 @@
+"""Reference data and vocabulary graphs of the dataset.
+
+- ``dpv_extract``: DPV 2.3 (core, pd, tech, eu-gdpr, legal) and the countries and unions
+  of ``loc``, so that DPV queries (``skos:broader*``, ``loc:EEA skos:narrower``, the
+  legal-basis -> right mapping) run on the dataset alone. Triples that point into DPV
+  extensions not published with 2.3's core files (``risk:``, ``justifications:``) are
+  left out, so every DPV IRI in the dataset is one DPV defines.
+- ``reference_graph``: the organisation registry, and Norwegian and Swedish names of
+  countries (from pycountry's ISO 3166 translations).
+- ``closure``: the OWL-RL closure of the concept hierarchy the policies use
+  (``skos:broader`` -> ``skos:broaderTransitive``), computed by owlrl over the concepts
+  only, never over instance data.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterable
+from pathlib import Path
+
+import owlrl
+import pycountry
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from ropakg.namespaces import DPV, LOC, ORG
+
+DPV_BASE = "https://w3id.org/dpv"
+VOCAB_FILES = ("dpv.ttl", "pd.ttl", "tech.ttl", "eu-gdpr.ttl", "legal-eu.ttl", "legal-no.ttl",
+               "legal-se.ttl")
+
+_LOC_QUERY = """
+PREFIX dpv: <https://w3id.org/dpv#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?s a dpv:Country } UNION { ?s a dpv:SupraNationalUnion }
+  ?s ?p ?o .
+  FILTER NOT EXISTS { ?o a dpv:Region }
+  FILTER (?p != skos:narrower || EXISTS { ?o a dpv:Country })
+}
+"""
+
+
+def registry_keys(path: Path) -> set[str]:
+    """The keys (``org:<key>``) of the organisations in the registry file."""
+    g = Graph().parse(path, format="turtle")
+    return {str(s)[len(str(ORG)):] for s in set(g.subjects()) if str(s).startswith(str(ORG))}
+
+
+def _to_ntriples(quads: Iterable[ox.Triple | ox.Quad]) -> bytes:
+    return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                        format=ox.RdfFormat.N_TRIPLES)
+
+
+def dpv_extract(dpv_dir: Path) -> bytes:
+    """The DPV vocabulary graph as N-Triples (see the module docstring)."""
+    store = ox.Store()
+    for name in (*VOCAB_FILES, "loc.ttl"):
+        store.bulk_load(path=str(dpv_dir / name), format=ox.RdfFormat.TURTLE,
+                        to_graph=ox.NamedNode(f"urn:dpv:{name}"))
+    defined = {q.subject.value for q in store.quads_for_pattern(None, None, None)
+               if isinstance(q.subject, ox.NamedNode)}
+
+    def known(term: object) -> bool:
+        return not (isinstance(term, ox.NamedNode) and term.value.startswith(DPV_BASE)
+                    and term.value not in defined and term.value.rstrip("#/") != DPV_BASE)
+
+    kept: list[ox.Triple | ox.Quad] = []
+    for name in VOCAB_FILES:
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(f"urn:dpv:{name}")):
+            if known(q.predicate) and known(q.object):
+                kept.append(q)
+    loc_only = ox.Store()
+    loc_only.extend(ox.Quad(q.subject, q.predicate, q.object) for q in
+                    store.quads_for_pattern(None, None, None, ox.NamedNode("urn:dpv:loc.ttl")))
+    kept.extend(t for t in loc_only.query(_LOC_QUERY) if known(t.object))
+    return _to_ntriples(kept)
+
+
+def country_labels(codes: Iterable[str]) -> Graph:
+    """``skos:prefLabel`` in Norwegian bokmål and Swedish for ISO country codes."""
+    g = Graph()
+    translations = {
+        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                  fallback=True)
+        for lang in ("nb", "sv")
+    }
+    for code in sorted(codes):
+        entry = pycountry.countries.get(alpha_2=code)
+        if entry is None:
+            continue
+        for lang, tr in translations.items():
+            g.add((LOC[code], SKOS.prefLabel, Literal(tr.gettext(entry.name), lang=lang)))
+    return g
+
+
+def reference_graph(ontology_dir: Path, country_codes: Iterable[str]) -> Graph:
+    """The organisation registry plus Norwegian/Swedish names of its and the given countries."""
+    g = Graph().parse(ontology_dir / "organisations.ttl", format="turtle")
+    codes = set(country_codes)
+    codes.update(str(o)[len(str(LOC)):] for o in g.objects(None, DPV.hasCountry))
+    g += country_labels(codes)
+    return g
+
+
+def closure(hierarchy: Graph, concepts: Iterable[URIRef]) -> Graph:
+    """``skos:broaderTransitive`` for ``concepts`` and everything above them (owlrl).
+
+    ``hierarchy`` holds the ``skos:broader`` triples (DPV plus the project ontology).
+    Countries are left out: their ``broader`` links also lead to historical unions
+    (the UK is under EEA31 and EU28), so transitive membership would be wrong.
+    """
+    todo = [c for c in concepts if not str(c).startswith(str(LOC))]
+    seen: set[URIRef] = set()
+    g = Graph()
+    while todo:
+        c = todo.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        for parent in hierarchy.objects(c, SKOS.broader):
+            if isinstance(parent, URIRef) and not str(parent).startswith(str(LOC)):
+                g.add((c, SKOS.broader, parent))
+                todo.append(parent)
+    g.add((SKOS.broader, RDFS.subPropertyOf, SKOS.broaderTransitive))
+    g.add((SKOS.broaderTransitive, RDF.type, OWL.TransitiveProperty))
+    asserted = set(g)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False).expand(g)
+    out = Graph()
+    for s, p, o in g.triples((None, SKOS.broaderTransitive, None)):
+        if (s, p, o) not in asserted and s in seen and s != o:
+            out.add((s, p, o))
+    return out
+
+
+__all__ = ["DPV", "closure", "dpv_extract", "reference_graph", "registry_keys"]

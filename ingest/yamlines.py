@@ -1,0 +1,127 @@
+"""A YAML loader that remembers the line of every value, for error messages.
+
+PyYAML's safe loader is used as it is; mappings and sequences come back as
+:class:`LineDict` and :class:`LineList`, which know the (1-based) line of each of
+their items, so an error found later (a pydantic error, a quote not in the text)
+can name the line of the record it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ropakg.errors import RecordError
+
+
+class LineDict(dict):
+    """A dict that knows the line of each key's value (``.lines``) and its own (``.line``)."""
+
+    line: int = 0
+    lines: dict[Any, int]
+
+
+class LineList(list):
+    """A list that knows the line of each item (``.lines``) and its own (``.line``)."""
+
+    line: int = 0
+    lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise RecordError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = value_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# Dates stay strings (the schema parses them, so a bad date names its line), and only
+# true/false are booleans: YAML 1.1 would read the country code NO as False.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag not in (_TIMESTAMP, _BOOL)]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read a YAML file into line-aware dicts and lists.
+
+    Raises :class:`RecordError` with the file and line for unreadable or malformed YAML.
+
+    >>> import tempfile, os
+    >>> f = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+    >>> _ = f.write("a:\\n  - x\\n  - y\\n"); f.close()
+    >>> load_yaml(f.name).lines["a"], load_yaml(f.name)["a"].lines
+    (2, [2, 3])
+    >>> os.unlink(f.name)
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RecordError("record file not found", file=path) from None
+    except OSError as exc:
+        raise RecordError(f"cannot read record: {exc.strerror}", file=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RecordError("record is not UTF-8 text", file=path, line=line) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecordError as exc:
+        exc.file = str(path)
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        cause = exc.problem or exc.context or "malformed YAML"
+        raise RecordError(f"malformed YAML: {cause}", file=path, line=line, column=column) from None
+    except yaml.YAMLError as exc:
+        raise RecordError(f"malformed YAML: {exc}", file=path) from None
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the value at path ``loc`` (as pydantic reports it), or of its nearest parent."""
+    line = getattr(data, "line", None)
+    node = data
+    for key in loc:
+        if isinstance(node, LineDict) and key in node:
+            line = node.lines.get(key, line)
+            node = node[key]
+        elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lines[key]
+            node = node[key]
+        else:
+            break
+    return line

@@ -1,0 +1,241 @@
+"""The ``ropa`` command line: thin commands over the ropakg and ingest libraries."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ropakg.errors import RopaError
+from ropakg.paths import Paths
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success (validate: the graph conforms)
+  1  validate: the graph does not conform (violations found)
+  2  usage error, or an unexpected error
+  3  a record is malformed (YAML, unknown field, unknown or wrong concept)
+  4  a quote is not in its policy text
+  5  a policy file is missing, unreadable, not UTF-8, binary or too large
+  6  a query is refused or does not parse
+  7  there is no build yet (run `ropa build`)
+  8  a SPARQL endpoint cannot be reached"""
+
+
+class _Group(click.Group):
+    """Turns RopaError into one line on stderr and its documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RopaError as exc:
+            click.echo(f"ropa: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, epilog=EXIT_CODES)
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="ROPA_HOME",
+              help="Project folder with ontology/, data/ and queries/ [env ROPA_HOME].")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="ROPA_BUILD_DIR", help="Where the build goes [env ROPA_BUILD_DIR; data/build].")
+@click.version_option(package_name="ropa-kg")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None, build_dir: Path | None) -> None:
+    """ropa-kg: GDPR Art. 30 records of processing activities as a W3C DPV knowledge graph."""
+    ctx.obj = Paths.default(home, build_dir)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("records", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def check(paths: Paths, records: tuple[Path, ...]) -> None:
+    """Check records: schema, concept names, references and quotes.
+
+    Prints every problem as FILE:LINE: CAUSE. With no RECORDS, checks all of data/records/.
+    """
+    from ingest.build import check_records
+
+    problems = check_records(paths, list(records) or None)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        sys.exit(problems[0].exit_code)
+    click.echo("records ok")
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    """A rich status line on a terminal; nothing when quiet or piped."""
+    from contextlib import nullcontext
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        return nullcontext(lambda _msg: None)
+    status = console.status("building")
+
+    class _Ctx:
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            status.start()
+            return lambda msg: status.update(msg)
+
+        def __exit__(self, *exc: object) -> None:
+            status.stop()
+
+    return _Ctx()
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_obj
+def build(paths: Paths, quiet: bool) -> None:
+    """Build the dataset from data/records/ and data/policies/.
+
+    Every record is checked (schema, concept names, quotes) and mapped to its policy's
+    named graph. The dataset is written to data/build/ropa.trig only when everything
+    succeeds: a failed build leaves the last good build in place.
+    """
+    from ingest.build import build as run_build
+
+    with _progress(quiet) as say:
+        result = run_build(paths, say)
+    if not quiet:
+        click.echo(f"built {result.dataset} in {result.seconds:.1f} s: {result.records} policies, "
+                   f"{result.activities} processing activities, {result.quads:,} quads")
+        from ropakg.store import load
+
+        _print_table(load(paths, build=False).stats(), "table")
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("-f", "--format", "fmt", type=click.Choice(["trig", "ttl", "nt", "nq", "jsonld"]),
+              default="trig", show_default=True,
+              help="trig and nq keep the named graphs; ttl, nt and jsonld give their union.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (replaced atomically).")
+@click.pass_obj
+def export(paths: Paths, fmt: str, output: Path) -> None:
+    """Export the whole dataset (policies, ontology, reference data, DPV, inferred)."""
+    from ropakg.store import load
+
+    kg = load(paths, build=False)
+    kg.export(output, fmt)
+    click.echo(f"wrote {output} ({fmt}, {len(kg):,} quads)", err=True)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--shapes", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="SHACL shapes to use [ontology/shapes.ttl].")
+@click.option("--warnings/--no-warnings", default=True, show_default=True,
+              help="List warnings as well as violations.")
+@click.pass_obj
+def validate(paths: Paths, shapes: Path | None, warnings: bool) -> None:
+    """Check Art. 30(1) completeness with the SHACL shapes; report in plain words.
+
+    Exits 0 when the graph conforms (warnings allowed), 1 when there are violations.
+    """
+    from ropakg.store import load
+    from ropakg.validate import validate as run_validate
+
+    report = run_validate(load(paths, build=False), shapes)
+    shown = report.findings if warnings else report.violations
+    for finding in shown:
+        click.echo(str(finding))
+    click.echo(f"{'conforms' if report.conforms else 'does not conform'}: "
+               f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("query_ref", metavar="FILE.rq|NAME|-")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True, help="json is SPARQL 1.1 Query Results JSON.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a saved query (repeatable).")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Show at most this many rows.")
+@click.pass_obj
+def query(paths: Paths, query_ref: str, fmt: str, params: tuple[str, ...],
+          limit: int | None) -> None:
+    """Run a SPARQL SELECT: a .rq file, a saved question by NAME, or - for stdin.
+
+    The project's prefixes (dpv, pd, loc, eu-gdpr, ropa, ...) are predeclared. Queries
+    are read-only: updates and SERVICE are refused.
+    """
+    from ropakg.errors import QueryError
+    from ropakg.queries import resolve
+    from ropakg.store import load, rows_as_json, to_python
+
+    stdin_text = sys.stdin.read() if query_ref == "-" else None
+    saved = resolve(query_ref, paths.queries, stdin_text)
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"parameter {item!r} should be NAME=VALUE")
+        values[name.strip()] = value
+    bound = saved.bind(values)
+    kg = load(paths, build=False)
+    names, rows = kg.select(saved.text, bound, file=str(saved.path) if saved.path else None)
+    rows = rows[:limit] if limit else rows
+    if fmt == "json":
+        click.echo(rows_as_json(names, rows))
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
+    _print_table(frame, fmt)
+
+
+@main.command()
+@click.pass_obj
+def queries(paths: Paths) -> None:
+    """List the saved questions with their parameters."""
+    from ropakg.queries import library
+
+    for name, q in library(paths.queries).items():
+        params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "")
+                           for p in q.params)
+        click.echo(f"{name:40} {q.title}" + (f"  [{params}]" if params else ""))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.pass_obj
+def stats(paths: Paths) -> None:
+    """Summarise the build: per controller, activities, recipients, transfers."""
+    from ropakg.store import load
+
+    kg = load(paths, build=False)
+    _print_table(kg.stats(), "table")
+    click.echo(f"{len(kg):,} quads in {len(kg.graphs())} named graphs "
+               f"({len(kg.policy_graphs())} policies)")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the record format."""
+    import json
+
+    from ingest.schema import Record
+
+    click.echo(json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+def _print_table(frame, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    from ropakg.namespaces import compact
+
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if v is None else compact(str(v)) for v in row))
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    console.print(table)
+    console.print(f"{len(frame)} row(s)")

@@ -1,0 +1,148 @@
+"""The library of saved questions: one ``.rq`` file each, with a metadata header.
+
+A header is a run of comment lines at the top of the file::
+
+    #+ title: Processors outside the EEA
+    #+ description: Processors and recipients whose country is not in the EEA.
+    #+ params: controller: iri = https://w3id.org/ropa-kg/id/expectit
+
+``params`` lines declare ``name: type = default`` (types: iri, string, date, integer,
+decimal); a parameter without a default is required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ropakg.errors import QueryError
+from ropakg.namespaces import expand
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^\s*(\w+)\s*:\s*(iri|string|date|integer|decimal)\s*(?:=\s*(.*?))?\s*$")
+TYPES = ("iri", "string", "date", "integer", "decimal")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+
+    def convert(self, value: Any) -> Any:
+        """The value as the term the query needs; QueryError names the parameter."""
+        if isinstance(value, ox.NamedNode | ox.Literal):
+            return value
+        text = str(value).strip()
+        try:
+            if self.type == "iri":
+                if re.match(r"^[a-z][a-z0-9-]*:[^/]", text) and not text.startswith("http"):
+                    text = expand(text)
+                if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", text):
+                    raise ValueError("not an IRI")
+                return ox.NamedNode(text)
+            if self.type == "date":
+                if isinstance(value, dt.date):
+                    return value
+                return dt.date.fromisoformat(text)
+            if self.type == "integer":
+                return int(text)
+            if self.type == "decimal":
+                return Decimal(text)
+        except (ValueError, KeyError, InvalidOperation):
+            raise QueryError(f"parameter {self.name!r} must be {_article(self.type)} {self.type}, "
+                             f"not {text!r}") from None
+        return text
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    path: Path | None
+    text: str
+    title: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Parameter values by name, converted, with defaults; errors name the parameter."""
+        known = {p.name for p in self.params}
+        for name in values:
+            if name not in known:
+                raise QueryError(f"unknown parameter {name!r} for {self.name}"
+                                 + (f" (takes {', '.join(sorted(known))})" if known else
+                                    " (it takes none)"))
+        bound: dict[str, Any] = {}
+        for p in self.params:
+            if p.name in values and values[p.name] is not None:
+                bound[p.name] = p.convert(values[p.name])
+            elif p.default is not None:
+                bound[p.name] = p.convert(_default(p.default))
+            else:
+                raise QueryError(f"missing parameter {p.name!r} ({p.type}) for {self.name}")
+        return bound
+
+
+def _default(text: str) -> str:
+    return dt.date.today().isoformat() if text == "today" else text
+
+
+def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuery:
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "params":
+            for part in filter(None, (p.strip() for p in value.split(";"))):
+                pm = _PARAM.match(part)
+                if not pm:
+                    raise QueryError(f"bad params line {part!r} (want name: type = default)",
+                                     file=path)
+                params.append(Param(pm.group(1), pm.group(2), pm.group(3)))
+        else:
+            meta[key] = value
+    return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""),
+                      tuple(params))
+
+
+def library(folder: Path) -> dict[str, SavedQuery]:
+    """Every saved query in ``folder``, by name (the file stem)."""
+    return {p.stem: parse(p.read_text("utf-8"), p.stem, p) for p in sorted(folder.glob("*.rq"))}
+
+
+def resolve(ref: str, folder: Path, stdin_text: str | None = None) -> SavedQuery:
+    """A query from a file path, ``-`` (standard input) or a saved query's name."""
+    if ref == "-":
+        return parse(stdin_text or "", "stdin")
+    path = Path(ref)
+    if ref.endswith(".rq") or path.is_file():
+        try:
+            return parse(path.read_text("utf-8"), path.stem, path)
+        except FileNotFoundError:
+            raise QueryError("query file not found", file=path) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read query file: {exc}", file=path) from None
+    saved = library(folder)
+    if ref in saved:
+        return saved[ref]
+    close = difflib.get_close_matches(ref, list(saved), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `ropa queries` lists them"
+    raise QueryError(f"no saved query named {ref!r}{hint}")
