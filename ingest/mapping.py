@@ -322,7 +322,8 @@ class _Mapper:
                 unit = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek,
                         "D": TIME.unitDay}[single.group(2)]
                 g.add((duration, RDF.type, TIME.Duration))
-                g.add((duration, TIME.numericDuration, Literal(single.group(1), datatype=XSD.decimal)))
+                g.add((duration, TIME.numericDuration,
+                       Literal(f"{int(single.group(1))}.0", datatype=XSD.decimal)))
                 g.add((duration, TIME.unitType, unit))
 
 

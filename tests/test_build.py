@@ -1,0 +1,90 @@
+"""The build: atomic, complete, and every DPV term one DPV defines."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.build import build
+from ropakg.errors import QuoteNotFound, RecordError
+from ropakg.paths import Paths
+from ropakg.store import load
+from tests.conftest import SHARED
+
+DPV_CHECK = SHARED / "tools" / "dpv_check.py"
+
+
+def test_build_writes_dataset_and_manifest(acme: Paths) -> None:
+    result = build(acme)
+    assert result.dataset == acme.dataset and acme.dataset.exists()
+    assert acme.manifest.exists()
+    assert result.records == 1 and result.activities == 2
+    kg = load(acme, build=False)
+    assert "https://w3id.org/ropa-kg/graph/acme" in kg.policy_graphs()
+    for part in ("dpv", "ontology", "reference", "inferred"):
+        assert f"https://w3id.org/ropa-kg/graph/{part}" in kg.graphs()
+
+
+@pytest.mark.parametrize(("old", "new", "error"), [
+    ("dpv:DirectMarketing", "dpv:DirectMarketting", RecordError),
+    ('quote: "rett til innsyn"', 'quote: "rett til å glemme"', QuoteNotFound),
+    ("  language: nb\n", "  language: [nb\n", RecordError),
+])
+def test_failed_build_leaves_the_last_good_build(acme: Paths, old: str, new: str,
+                                                 error: type[Exception]) -> None:
+    build(acme)
+    before = acme.dataset.read_bytes()
+    manifest = acme.manifest.read_bytes()
+    record = acme.records / "acme.yaml"
+    record.write_text(record.read_text("utf-8").replace(old, new, 1), "utf-8")
+    with pytest.raises(error):
+        build(acme)
+    assert acme.dataset.read_bytes() == before
+    assert acme.manifest.read_bytes() == manifest
+    assert not [p for p in acme.build_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_no_records_is_an_error(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES, make_project
+
+    paths = make_project(tmp_path / "p", FIXTURES / "records", FIXTURES / "policies")
+    (paths.records / "acme.yaml").unlink()
+    with pytest.raises(Exception, match="no records"):
+        build(paths)
+
+
+@pytest.mark.skipif(not DPV_CHECK.exists(), reason="shared/tools/dpv_check.py is not beside the repo")
+def test_export_uses_only_terms_dpv_defines(seeds: Paths, tmp_path: Path) -> None:
+    kg = load(seeds, build=False)
+    out = kg.export(tmp_path / "export.trig", "trig")
+    proc = subprocess.run([sys.executable, str(DPV_CHECK), str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "dpv_check: 0 undefined DPV term(s)" in proc.stdout
+
+
+def test_every_quote_in_the_seed_graph_is_verbatim_at_its_offsets(kg) -> None:  # type: ignore[no-untyped-def]
+    rows = kg.query("""
+        SELECT ?file ?exact ?start ?end WHERE {
+          ?a a oa:Annotation ; oa:hasTarget ?t .
+          ?t oa:hasSource ?notice ; oa:hasSelector ?q, ?p .
+          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
+          ?notice ropa:fileName ?file .
+        }""")
+    assert len(rows) > 100
+    texts = {f: (Path(__file__).resolve().parent.parent / "data" / "policies" / f).read_text("utf-8")
+             for f in set(rows["file"])}
+    bad = [r for r in rows.itertuples() if texts[r.file][r.start:r.end] != r.exact]
+    assert not bad, bad[:5]
+
+
+def test_seed_policies_are_the_shared_seeds_verbatim() -> None:
+    seeds = SHARED / "seeds"
+    if not seeds.exists():
+        pytest.skip("shared/seeds is not beside the repo")
+    ours = {p.read_bytes() for p in (Path(__file__).resolve().parent.parent / "data" / "policies").glob("*.txt")}
+    theirs = {p.read_bytes() for p in seeds.glob("*.txt")}
+    assert ours == theirs
