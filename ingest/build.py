@@ -32,8 +32,8 @@ from ropakg.paths import Paths
 ONTOLOGY_FILES = ("ropa.ttl", "labels.ttl")
 Progress = Callable[[str], None]
 
-_EEA_QUERY = "SELECT ?c WHERE { <%s> <%s> ?c }" % (LOC.EEA, SKOS.narrower)
-_BROADER_QUERY = "CONSTRUCT { ?s <%s> ?o } WHERE { ?s <%s> ?o }" % (SKOS.broader, SKOS.broader)
+_EEA_QUERY = f"SELECT ?c WHERE {{ <{LOC.EEA}> <{SKOS.narrower}> ?c }}"
+_BROADER_QUERY = f"CONSTRUCT {{ ?s <{SKOS.broader}> ?o }} WHERE {{ ?s <{SKOS.broader}> ?o }}"
 
 
 @dataclass
@@ -60,8 +60,7 @@ def _check(paths: Paths, files: list[Path] | None) -> tuple[list[CheckedRecord],
     checked: list[CheckedRecord] = []
     problems: list[RopaError] = []
     for path in files or record_files(paths):
-        rec, found = record_problems(path, policies_dir=paths.policies, vocab=vocab,
-                                     registry=registry)
+        rec, found = record_problems(path, policies_dir=paths.policies, vocab=vocab, registry=registry)
         problems.extend(found)
         if rec is not None and not found:
             checked.append(rec)
@@ -69,18 +68,17 @@ def _check(paths: Paths, files: list[Path] | None) -> tuple[list[CheckedRecord],
 
 
 def _load_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-               to_graph=ox.NamedNode(str(name)))
+    store.load(
+        graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name))
+    )
 
 
 def assemble(paths: Paths, checked: list[CheckedRecord], progress: Progress) -> ox.Store:
     """The whole dataset as an Oxigraph store, one named graph per part."""
     store = ox.Store()
     progress("DPV vocabulary")
-    store.load(dpv_extract(paths.dpv), format=ox.RdfFormat.N_TRIPLES,
-               to_graph=ox.NamedNode(str(GRAPH.dpv)))
-    eea = frozenset(r["c"].value.rsplit("#", 1)[1]
-                    for r in store.query(_EEA_QUERY, use_default_graph_as_union=True))
+    store.load(dpv_extract(paths.dpv), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
+    eea = frozenset(r["c"].value.rsplit("#", 1)[1] for r in store.query(_EEA_QUERY, use_default_graph_as_union=True))
     ontology = Graph()
     for name in ONTOLOGY_FILES:
         ontology.parse(paths.ontology / name, format="turtle")
@@ -96,16 +94,17 @@ def assemble(paths: Paths, checked: list[CheckedRecord], progress: Progress) -> 
             if isinstance(o, URIRef):
                 used.add(o)
                 if str(o).startswith(str(LOC)):
-                    countries.add(str(o)[len(str(LOC)):])
+                    countries.add(str(o)[len(str(LOC)) :])
     progress("reference data")
     ref = reference_graph(paths.ontology, countries)
     _load_graph(store, ref, GRAPH.reference)
 
     progress("concept hierarchy closure (owlrl)")
     hierarchy = Graph()
-    hierarchy.parse(data=ox.serialize(store.query(_BROADER_QUERY, use_default_graph_as_union=True),
-                                      format=ox.RdfFormat.N_TRIPLES),
-                    format="nt")
+    hierarchy.parse(
+        data=ox.serialize(store.query(_BROADER_QUERY, use_default_graph_as_union=True), format=ox.RdfFormat.N_TRIPLES),
+        format="nt",
+    )
     _load_graph(store, closure(hierarchy, used), GRAPH.inferred)
     return store
 
@@ -140,8 +139,7 @@ def build(paths: Paths, progress: Progress | None = None) -> BuildResult:
         raise problems[0]
     store = assemble(paths, checked, say)
     say("writing dataset")
-    _write_atomically(paths.dataset,
-                      lambda tmp: store.dump(output=str(tmp), format=ox.RdfFormat.TRIG))
+    _write_atomically(paths.dataset, lambda tmp: store.dump(output=str(tmp), format=ox.RdfFormat.TRIG))
     activities = sum(len(r.record.activities) for r in checked)
     quads = len(store)
     manifest = {
@@ -151,7 +149,5 @@ def build(paths: Paths, progress: Progress | None = None) -> BuildResult:
         "quads": quads,
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    _write_atomically(paths.manifest,
-                      lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), "utf-8"))
-    return BuildResult(paths.dataset, len(checked), activities, quads,
-                       time.perf_counter() - started)
+    _write_atomically(paths.manifest, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), "utf-8"))
+    return BuildResult(paths.dataset, len(checked), activities, quads, time.perf_counter() - started)

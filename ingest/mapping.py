@@ -121,8 +121,7 @@ class _Mapper:
         if note:
             g.add((ann, RDFS.comment, Literal(note, lang="en")))
         confidence = getattr(value, "confidence", None)
-        g.add((ann, ROPA.confidence, Literal(1.0 if confidence is None else confidence,
-                                             datatype=XSD.decimal)))
+        g.add((ann, ROPA.confidence, Literal(1.0 if confidence is None else confidence, datatype=XSD.decimal)))
         if match is not None:
             self._target(ann, match)
         else:
@@ -154,8 +153,8 @@ class _Mapper:
         g.add((target, OA.hasSelector, pos_sel))
         g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
         g.add((quote_sel, OA.exact, Literal(match.exact)))
-        g.add((quote_sel, OA.prefix, Literal(text[max(0, match.start - CONTEXT_CHARS):match.start])))
-        g.add((quote_sel, OA.suffix, Literal(text[match.end:match.end + CONTEXT_CHARS])))
+        g.add((quote_sel, OA.prefix, Literal(text[max(0, match.start - CONTEXT_CHARS) : match.start])))
+        g.add((quote_sel, OA.suffix, Literal(text[match.end : match.end + CONTEXT_CHARS])))
         g.add((pos_sel, RDF.type, OA.TextPositionSelector))
         g.add((pos_sel, OA.start, Literal(match.start, datatype=XSD.nonNegativeInteger)))
         g.add((pos_sel, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger)))
@@ -174,22 +173,21 @@ class _Mapper:
         g.add((c, RDF.type, DPV.DataController))
         g.add((c, RDF.type, DPV.Organisation))
         self.evidence(c, DPV.hasName, Literal(ctl.name.value), ("controller", "name"), ctl.name)
-        self.evidence(c, DPV.hasCountry, country(ctl.country.value), ("controller", "country"),
-                      ctl.country)
+        self.evidence(c, DPV.hasCountry, country(ctl.country.value), ("controller", "country"), ctl.country)
         for prop, key in ((DPV.hasContact, "contact"), (DPV.hasAddress, "address")):
             values = getattr(ctl, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
                     self.evidence(c, prop, Literal(v.value), ("controller", key, i), v)
         if isinstance(ctl.identifier, TextValue):
-            self.evidence(c, DPV.hasIdentifier, Literal(ctl.identifier.value),
-                          ("controller", "identifier"), ctl.identifier)
+            self.evidence(
+                c, DPV.hasIdentifier, Literal(ctl.identifier.value), ("controller", "identifier"), ctl.identifier
+            )
         g.add((c, DPV.hasRecordOfActivity, self.ropa))
         g.add((c, DPV.hasNotice, self.notice))
         g.add((self.ropa, RDF.type, DPV.ROPA))
         g.add((self.ropa, DPV.hasDataController, c))
-        g.add((self.ropa, DCTERMS.title,
-               Literal(f"Record of processing activities: {ctl.name.value}", lang="en")))
+        g.add((self.ropa, DCTERMS.title, Literal(f"Record of processing activities: {ctl.name.value}", lang="en")))
         g.add((self.ropa, ROPA.reviewStatus, STATUS[self.record.status]))
 
     def _notice(self) -> None:
@@ -205,14 +203,13 @@ class _Mapper:
         if pol.url:
             g.add((n, DCTERMS.source, URIRef(pol.url)))
         if isinstance(pol.title, TextValue):
-            self.evidence(n, DCTERMS.title, Literal(pol.title.value, lang=self.lang),
-                          ("policy", "title"), pol.title)
+            self.evidence(n, DCTERMS.title, Literal(pol.title.value, lang=self.lang), ("policy", "title"), pol.title)
         if not isinstance(pol.issued, str):
-            self.evidence(n, DCTERMS.issued, Literal(pol.issued.value, datatype=XSD.date),
-                          ("policy", "issued"), pol.issued)
+            self.evidence(
+                n, DCTERMS.issued, Literal(pol.issued.value, datatype=XSD.date), ("policy", "issued"), pol.issued
+            )
         if isinstance(pol.version, TextValue):
-            self.evidence(n, ROPA.version, Literal(pol.version.value), ("policy", "version"),
-                          pol.version)
+            self.evidence(n, ROPA.version, Literal(pol.version.value), ("policy", "version"), pol.version)
         for key, prop in (("rights", DPV.hasRight), ("authorities", DPV.hasAuthority)):
             values = getattr(rec, key)
             if isinstance(values, list):
@@ -232,13 +229,13 @@ class _Mapper:
             self.orgs[org.id] = node
             if isinstance(org.name, TextValue):
                 prop = SKOS.altLabel if org.registry else DPV.hasName
-                self.evidence(node, prop, Literal(org.name.value), ("organisations", i, "name"),
-                              org.name)
+                self.evidence(node, prop, Literal(org.name.value), ("organisations", i, "name"), org.name)
             if org.description:
                 g.add((node, DCTERMS.description, Literal(org.description, lang="en")))
             if isinstance(org.country, CountryValue):
-                self.evidence(node, DPV.hasCountry, country(org.country.value),
-                              ("organisations", i, "country"), org.country)
+                self.evidence(
+                    node, DPV.hasCountry, country(org.country.value), ("organisations", i, "country"), org.country
+                )
 
     def _activity(self, i: int, act: Activity) -> None:
         g = self.g
@@ -248,8 +245,13 @@ class _Mapper:
         g.add((a, DPV.hasDataController, self.controller))
         g.add((self.ropa, DPV.hasProcess, a))
         g.add((a, DCTERMS.title, Literal(act.title.en, lang="en")))
-        self.evidence(a, DCTERMS.title, Literal(act.title.original.value, lang=self.lang),
-                      (*loc, "title", "original"), act.title.original)
+        self.evidence(
+            a,
+            DCTERMS.title,
+            Literal(act.title.original.value, lang=self.lang),
+            (*loc, "title", "original"),
+            act.title.original,
+        )
         if act.description:
             g.add((a, DCTERMS.description, Literal(act.description, lang="en")))
         general = self.record.applies_to_all
@@ -301,8 +303,7 @@ class _Mapper:
         if t.importer:
             g.add((node, DPV.hasDataImporter, self.orgs[t.importer]))
         if isinstance(t.mechanism, ConceptValue):
-            self.evidence(node, DPV.hasLegalBasis, concept(t.mechanism.concept),
-                          (*loc, "mechanism"), t.mechanism)
+            self.evidence(node, DPV.hasLegalBasis, concept(t.mechanism.concept), (*loc, "mechanism"), t.mechanism)
         else:
             g.add((node, ROPA.notStated, ROPA.LegalBasisField))
 
@@ -319,11 +320,9 @@ class _Mapper:
             g.add((duration, RDF.value, Literal(r.duration, datatype=XSD.duration)))
             single = re.fullmatch(r"P(\d+)([YMWD])", r.duration)
             if single:
-                unit = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek,
-                        "D": TIME.unitDay}[single.group(2)]
+                unit = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek, "D": TIME.unitDay}[single.group(2)]
                 g.add((duration, RDF.type, TIME.Duration))
-                g.add((duration, TIME.numericDuration,
-                       Literal(f"{int(single.group(1))}.0", datatype=XSD.decimal)))
+                g.add((duration, TIME.numericDuration, Literal(f"{int(single.group(1))}.0", datatype=XSD.decimal)))
                 g.add((duration, TIME.unitType, unit))
 
 

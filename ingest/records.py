@@ -19,13 +19,12 @@ from pydantic import BaseModel, ValidationError
 from ingest.policies import PolicyFile, read_policy
 from ingest.quotes import Match, PolicyText
 from ingest.schema import (
-    ACTIVITY_FIELDS,
     ConceptValue,
     CountryValue,
     NoneStated,
     Quoted,
-    Record,
     RecipientValue,
+    Record,
     TransferValue,
 )
 from ingest.vocab import Vocabulary
@@ -134,8 +133,10 @@ def record_problems(
 
     for i, org in enumerate(record.organisations):
         if org.registry and registry is not None and org.registry not in registry:
-            fail(("organisations", i, "registry"),
-                 f"unknown registry entry {org.registry!r} (see ontology/organisations.ttl)")
+            fail(
+                ("organisations", i, "registry"),
+                f"unknown registry entry {org.registry!r} (see ontology/organisations.ttl)",
+            )
 
     for loc, obj in walk(record):
         if isinstance(obj, ConceptValue) or (loc and loc[-2:-1] == ("technologies",)):
@@ -160,8 +161,11 @@ def record_problems(
             match = text.find(quote, occurrence)
             if match is None:
                 found = len(text.find_all(quote))
-                why = (f"quote occurs {found} time(s), not {occurrence}" if found
-                       else f"quote not found in {record.policy.file}")
+                why = (
+                    f"quote occurs {found} time(s), not {occurrence}"
+                    if found
+                    else f"quote not found in {record.policy.file}"
+                )
                 field_name = "none" if isinstance(obj, NoneStated) else "quote"
                 fail((*loc, field_name), f"{why}: {_short(quote)!r}", QuoteNotFound)
             else:
@@ -169,11 +173,11 @@ def record_problems(
     return checked, problems
 
 
-def load_record(path: str | Path, *, policies_dir: Path, vocab: Vocabulary,
-                registry: set[str] | None = None) -> CheckedRecord:
+def load_record(
+    path: str | Path, *, policies_dir: Path, vocab: Vocabulary, registry: set[str] | None = None
+) -> CheckedRecord:
     """Load and check a record; raise its first problem."""
-    checked, problems = record_problems(path, policies_dir=policies_dir, vocab=vocab,
-                                        registry=registry)
+    checked, problems = record_problems(path, policies_dir=policies_dir, vocab=vocab, registry=registry)
     if problems:
         raise problems[0]
     assert checked is not None
@@ -195,10 +199,9 @@ def _yaml_loc(raw: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     out: list[Any] = []
     node = raw
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
             out.append(part)
         elif i == len(loc) - 1 and isinstance(part, str) and re.fullmatch(r"[a-z_]+", part):

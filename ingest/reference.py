@@ -27,8 +27,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from ropakg.namespaces import DPV, LOC, ORG
 
 DPV_BASE = "https://w3id.org/dpv"
-VOCAB_FILES = ("dpv.ttl", "pd.ttl", "tech.ttl", "eu-gdpr.ttl", "legal-eu.ttl", "legal-no.ttl",
-               "legal-se.ttl")
+VOCAB_FILES = ("dpv.ttl", "pd.ttl", "tech.ttl", "eu-gdpr.ttl", "legal-eu.ttl", "legal-no.ttl", "legal-se.ttl")
 
 _LOC_QUERY = """
 PREFIX dpv: <https://w3id.org/dpv#>
@@ -45,26 +44,29 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 def registry_keys(path: Path) -> set[str]:
     """The keys (``org:<key>``) of the organisations in the registry file."""
     g = Graph().parse(path, format="turtle")
-    return {str(s)[len(str(ORG)):] for s in set(g.subjects()) if str(s).startswith(str(ORG))}
+    return {str(s)[len(str(ORG)) :] for s in set(g.subjects()) if str(s).startswith(str(ORG))}
 
 
 def _to_ntriples(quads: Iterable[ox.Triple | ox.Quad]) -> bytes:
-    return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-                        format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
 
 
 def dpv_extract(dpv_dir: Path) -> bytes:
     """The DPV vocabulary graph as N-Triples (see the module docstring)."""
     store = ox.Store()
     for name in (*VOCAB_FILES, "loc.ttl"):
-        store.bulk_load(path=str(dpv_dir / name), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(f"urn:dpv:{name}"))
-    defined = {q.subject.value for q in store.quads_for_pattern(None, None, None)
-               if isinstance(q.subject, ox.NamedNode)}
+        store.bulk_load(path=str(dpv_dir / name), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"urn:dpv:{name}"))
+    defined = {
+        q.subject.value for q in store.quads_for_pattern(None, None, None) if isinstance(q.subject, ox.NamedNode)
+    }
 
     def known(term: object) -> bool:
-        return not (isinstance(term, ox.NamedNode) and term.value.startswith(DPV_BASE)
-                    and term.value not in defined and term.value.rstrip("#/") != DPV_BASE)
+        return not (
+            isinstance(term, ox.NamedNode)
+            and term.value.startswith(DPV_BASE)
+            and term.value not in defined
+            and term.value.rstrip("#/") != DPV_BASE
+        )
 
     kept: list[ox.Triple | ox.Quad] = []
     for name in VOCAB_FILES:
@@ -72,18 +74,29 @@ def dpv_extract(dpv_dir: Path) -> bytes:
             if known(q.predicate) and known(q.object):
                 kept.append(q)
     loc_only = ox.Store()
-    loc_only.extend(ox.Quad(q.subject, q.predicate, q.object) for q in
-                    store.quads_for_pattern(None, None, None, ox.NamedNode("urn:dpv:loc.ttl")))
+    loc_only.extend(
+        ox.Quad(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode("urn:dpv:loc.ttl"))
+    )
     kept.extend(t for t in loc_only.query(_LOC_QUERY) if known(t.object))
     return _to_ntriples(kept)
+
+
+def eea_codes(dpv_dir: Path) -> frozenset[str]:
+    """ISO codes of the 30 EEA countries, as DPV's ``loc:EEA skos:narrower`` lists them."""
+    store = ox.Store()
+    store.bulk_load(path=str(dpv_dir / "loc.ttl"), format=ox.RdfFormat.TURTLE)
+    narrower = ox.NamedNode(str(SKOS.narrower))
+    return frozenset(
+        q.object.value.rsplit("#", 1)[1] for q in store.quads_for_pattern(ox.NamedNode(str(LOC.EEA)), narrower, None)
+    )
 
 
 def country_labels(codes: Iterable[str]) -> Graph:
     """``skos:prefLabel`` in Norwegian bokmål and Swedish for ISO country codes."""
     g = Graph()
     translations = {
-        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                  fallback=True)
+        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
         for lang in ("nb", "sv")
     }
     for code in sorted(codes):
@@ -99,7 +112,7 @@ def reference_graph(ontology_dir: Path, country_codes: Iterable[str]) -> Graph:
     """The organisation registry plus Norwegian/Swedish names of its and the given countries."""
     g = Graph().parse(ontology_dir / "organisations.ttl", format="turtle")
     codes = set(country_codes)
-    codes.update(str(o)[len(str(LOC)):] for o in g.objects(None, DPV.hasCountry))
+    codes.update(str(o)[len(str(LOC)) :] for o in g.objects(None, DPV.hasCountry))
     g += country_labels(codes)
     return g
 

@@ -61,9 +61,7 @@ class Vocabulary:
         from ropakg.paths import Paths
 
         paths = Paths.default()
-        return _cached(
-            str(ontology_dir or paths.ontology), str(dpv_dir or paths.dpv)
-        )
+        return _cached(str(ontology_dir or paths.ontology), str(dpv_dir or paths.dpv))
 
     def defines(self, iri: str) -> bool:
         return iri in self.types
@@ -88,8 +86,7 @@ class Vocabulary:
             known = ", ".join(sorted(PREFIXES))
             raise ValueError(f"unknown prefix in {curie!r} (known: {known})") from None
         if not self.defines(iri):
-            raise ValueError(f"{curie} is not defined in DPV 2.3 or the project ontology"
-                             + self._suggest(curie, kind))
+            raise ValueError(f"{curie} is not defined in DPV 2.3 or the project ontology" + self._suggest(curie, kind))
         if not self.is_kind(iri, kind):
             raise ValueError(f"{curie} is not a {kind} concept" + self._suggest(curie, kind))
         return iri
@@ -104,5 +101,5 @@ class Vocabulary:
 
 @lru_cache(maxsize=4)
 def _cached(ontology_dir: str, dpv_dir: str) -> Vocabulary:
-    files = sorted(Path(dpv_dir).glob("*.ttl")) + [Path(ontology_dir) / "ropa.ttl"]
+    files = [*sorted(Path(dpv_dir).glob("*.ttl")), Path(ontology_dir) / "ropa.ttl"]
     return Vocabulary(files)

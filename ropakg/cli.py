@@ -35,10 +35,18 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES)
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="ROPA_HOME",
-              help="Project folder with ontology/, data/ and queries/ [env ROPA_HOME].")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar="ROPA_BUILD_DIR", help="Where the build goes [env ROPA_BUILD_DIR; data/build].")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ROPA_HOME",
+    help="Project folder with ontology/, data/ and queries/ [env ROPA_HOME].",
+)
+@click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ROPA_BUILD_DIR",
+    help="Where the build goes [env ROPA_BUILD_DIR; data/build].",
+)
 @click.version_option(package_name="ropa-kg")
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, build_dir: Path | None) -> None:
@@ -101,19 +109,32 @@ def build(paths: Paths, quiet: bool) -> None:
     with _progress(quiet) as say:
         result = run_build(paths, say)
     if not quiet:
-        click.echo(f"built {result.dataset} in {result.seconds:.1f} s: {result.records} policies, "
-                   f"{result.activities} processing activities, {result.quads:,} quads")
+        click.echo(
+            f"built {result.dataset} in {result.seconds:.1f} s: {result.records} policies, "
+            f"{result.activities} processing activities, {result.quads:,} quads"
+        )
         from ropakg.store import load
 
         _print_table(load(paths, build=False).stats(), "table")
 
 
 @main.command(epilog=EXIT_CODES)
-@click.option("-f", "--format", "fmt", type=click.Choice(["trig", "ttl", "nt", "nq", "jsonld"]),
-              default="trig", show_default=True,
-              help="trig and nq keep the named graphs; ttl, nt and jsonld give their union.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (replaced atomically).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "ttl", "nt", "nq", "jsonld"]),
+    default="trig",
+    show_default=True,
+    help="trig and nq keep the named graphs; ttl, nt and jsonld give their union.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (replaced atomically).",
+)
 @click.pass_obj
 def export(paths: Paths, fmt: str, output: Path) -> None:
     """Export the whole dataset (policies, ontology, reference data, DPV, inferred)."""
@@ -125,10 +146,12 @@ def export(paths: Paths, fmt: str, output: Path) -> None:
 
 
 @main.command(epilog=EXIT_CODES)
-@click.option("--shapes", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="SHACL shapes to use [ontology/shapes.ttl].")
-@click.option("--warnings/--no-warnings", default=True, show_default=True,
-              help="List warnings as well as violations.")
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="SHACL shapes to use [ontology/shapes.ttl].",
+)
+@click.option("--warnings/--no-warnings", default=True, show_default=True, help="List warnings as well as violations.")
 @click.pass_obj
 def validate(paths: Paths, shapes: Path | None, warnings: bool) -> None:
     """Check Art. 30(1) completeness with the SHACL shapes; report in plain words.
@@ -142,22 +165,30 @@ def validate(paths: Paths, shapes: Path | None, warnings: bool) -> None:
     shown = report.findings if warnings else report.violations
     for finding in shown:
         click.echo(str(finding))
-    click.echo(f"{'conforms' if report.conforms else 'does not conform'}: "
-               f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    click.echo(
+        f"{'conforms' if report.conforms else 'does not conform'}: "
+        f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+    )
     sys.exit(0 if report.conforms else 1)
 
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("query_ref", metavar="FILE.rq|NAME|-")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-              default="table", show_default=True, help="json is SPARQL 1.1 Query Results JSON.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of a saved query (repeatable).")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Show at most this many rows.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="json is SPARQL 1.1 Query Results JSON.",
+)
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a saved query (repeatable)."
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
 @click.pass_obj
-def query(paths: Paths, query_ref: str, fmt: str, params: tuple[str, ...],
-          limit: int | None) -> None:
+def query(paths: Paths, query_ref: str, fmt: str, params: tuple[str, ...], limit: int | None) -> None:
     """Run a SPARQL SELECT: a .rq file, a saved question by NAME, or - for stdin.
 
     The project's prefixes (dpv, pd, loc, eu-gdpr, ropa, ...) are predeclared. Queries
@@ -195,8 +226,7 @@ def queries(paths: Paths) -> None:
     from ropakg.queries import library
 
     for name, q in library(paths.queries).items():
-        params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "")
-                           for p in q.params)
+        params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
         click.echo(f"{name:40} {q.title}" + (f"  [{params}]" if params else ""))
 
 
@@ -208,8 +238,7 @@ def stats(paths: Paths) -> None:
 
     kg = load(paths, build=False)
     _print_table(kg.stats(), "table")
-    click.echo(f"{len(kg):,} quads in {len(kg.graphs())} named graphs "
-               f"({len(kg.policy_graphs())} policies)")
+    click.echo(f"{len(kg):,} quads in {len(kg.graphs())} named graphs ({len(kg.policy_graphs())} policies)")
 
 
 @main.command()

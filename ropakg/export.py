@@ -37,8 +37,7 @@ def export(store: ox.Store, path: Path, format: str) -> Path:
         if format in DATASET_FORMATS:
             store.dump(output=tmp, format=fmt, prefixes=prefixes)
         else:
-            union = {ox.Triple(q.subject, q.predicate, q.object)
-                     for q in store.quads_for_pattern(None, None, None)}
+            union = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)}
             with open(tmp, "wb") as out:
                 ox.serialize(union, output=out, format=fmt, prefixes=prefixes)
         os.chmod(tmp, 0o644)

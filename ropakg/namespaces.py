@@ -62,8 +62,8 @@ def compact(iri: str) -> str:
     'eu-gdpr:A15'
     """
     for prefix, ns in _BY_LENGTH:
-        if iri.startswith(ns) and "/" not in iri[len(ns):] and "#" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
+        if iri.startswith(ns) and "/" not in iri[len(ns) :] and "#" not in iri[len(ns) :]:
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

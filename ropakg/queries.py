@@ -57,8 +57,9 @@ class Param:
             if self.type == "decimal":
                 return Decimal(text)
         except (ValueError, KeyError, InvalidOperation):
-            raise QueryError(f"parameter {self.name!r} must be {_article(self.type)} {self.type}, "
-                             f"not {text!r}") from None
+            raise QueryError(
+                f"parameter {self.name!r} must be {_article(self.type)} {self.type}, not {text!r}"
+            ) from None
         return text
 
 
@@ -80,9 +81,10 @@ class SavedQuery:
         known = {p.name for p in self.params}
         for name in values:
             if name not in known:
-                raise QueryError(f"unknown parameter {name!r} for {self.name}"
-                                 + (f" (takes {', '.join(sorted(known))})" if known else
-                                    " (it takes none)"))
+                raise QueryError(
+                    f"unknown parameter {name!r} for {self.name}"
+                    + (f" (takes {', '.join(sorted(known))})" if known else " (it takes none)")
+                )
         bound: dict[str, Any] = {}
         for p in self.params:
             if p.name in values and values[p.name] is not None:
@@ -114,13 +116,11 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
             for part in filter(None, (p.strip() for p in value.split(";"))):
                 pm = _PARAM.match(part)
                 if not pm:
-                    raise QueryError(f"bad params line {part!r} (want name: type = default)",
-                                     file=path)
+                    raise QueryError(f"bad params line {part!r} (want name: type = default)", file=path)
                 params.append(Param(pm.group(1), pm.group(2), pm.group(3)))
         else:
             meta[key] = value
-    return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""),
-                      tuple(params))
+    return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params))
 
 
 def library(folder: Path) -> dict[str, SavedQuery]:

@@ -46,14 +46,12 @@ def check_query(query: str) -> None:
     for word, line, column in words:
         upper = word.upper()
         if upper == "SERVICE":
-            raise QueryError("SERVICE is refused: queries may not reach other endpoints",
-                             line=line, column=column)
+            raise QueryError("SERVICE is refused: queries may not reach other endpoints", line=line, column=column)
     # An update starts with an update keyword where a query would start with SELECT etc.
     heads = [w for w in words if w[0].upper() not in ("PREFIX", "BASE")]
     if heads and heads[0][0].upper() in _UPDATE:
         word, line, column = heads[0]
-        raise QueryError(f"updates are refused: the graph is read-only ({word.upper()})",
-                         line=line, column=column)
+        raise QueryError(f"updates are refused: the graph is read-only ({word.upper()})", line=line, column=column)
 
 
 def syntax_error(message: str, *, prefix_lines: int = 0, file: str | None = None) -> QuerySyntaxError:
@@ -65,5 +63,4 @@ def syntax_error(message: str, *, prefix_lines: int = 0, file: str | None = None
     detail = " ".join(detail.split())
     if len(detail) > 120:
         detail = detail[:117] + "..."
-    return QuerySyntaxError(f"SPARQL syntax error: {detail}", file=file, line=max(line, 1),
-                            column=column)
+    return QuerySyntaxError(f"SPARQL syntax error: {detail}", file=file, line=max(line, 1), column=column)

@@ -80,21 +80,22 @@ class KnowledgeGraph:
         self.paths = paths or Paths.default()
 
     # ------------------------------------------------------------------ query
-    def select(self, sparql: str, params: dict[str, Any] | None = None,
-               *, file: str | None = None) -> tuple[list[str], list[list[Any]]]:
+    def select(
+        self, sparql: str, params: dict[str, Any] | None = None, *, file: str | None = None
+    ) -> tuple[list[str], list[list[Any]]]:
         """Run a SELECT; return variable names and rows of Oxigraph terms."""
         check_query(sparql)
         subs = {ox.Variable(k): to_term(v) for k, v in (params or {}).items()}
         try:
-            result = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
-                                      substitutions=subs or None)
+            result = self.store.query(
+                sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
+            )
         except SyntaxError as exc:
             raise syntax_error(str(exc), file=file) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}", file=file) from None
         if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("only SELECT queries give tables; use construct() or ask()",
-                             file=file)
+            raise QueryError("only SELECT queries give tables; use construct() or ask()", file=file)
         names = [v.value for v in result.variables]
         return names, [[row[n] for n in names] for row in result]
 
@@ -110,9 +111,9 @@ class KnowledgeGraph:
         check_query(sparql)
         subs = {ox.Variable(k): to_term(v) for k, v in params.items()}
         try:
-            return bool(self.store.query(sparql, prefixes=PREFIXES,
-                                         use_default_graph_as_union=True,
-                                         substitutions=subs or None))
+            return bool(
+                self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
+            )
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None
 
@@ -191,7 +192,5 @@ def rows_as_json(names: Iterable[str], rows: Iterable[list[Any]]) -> str:
             out["datatype"] = t.datatype.value
         return out
 
-    bindings = [{n: cell(t) for n, t in zip(names, row, strict=True) if t is not None}
-                for row in rows]
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=1)
+    bindings = [{n: cell(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)

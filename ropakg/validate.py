@@ -50,8 +50,11 @@ class Report:
 def data_graph(kg: KnowledgeGraph) -> Graph:
     """The union of everything but the inferred closure, as one rdflib graph."""
     skip = ox.NamedNode(str(GRAPH.inferred))
-    triples = {ox.Triple(q.subject, q.predicate, q.object)
-               for q in kg.store.quads_for_pattern(None, None, None) if q.graph_name != skip}
+    triples = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in kg.store.quads_for_pattern(None, None, None)
+        if q.graph_name != skip
+    }
     g = Graph()
     g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     return g
@@ -63,8 +66,9 @@ def validate(kg: KnowledgeGraph, shapes: Path | None = None) -> Report:
 
     shapes = shapes or kg.paths.ontology / "shapes.ttl"
     shapes_graph = Graph().parse(shapes, format="turtle")
-    conforms, results, _ = shacl(data_graph(kg), shacl_graph=shapes_graph, allow_warnings=True,
-                                 advanced=True, inference="none")
+    conforms, results, _ = shacl(
+        data_graph(kg), shacl_graph=shapes_graph, allow_warnings=True, advanced=True, inference="none"
+    )
     labels = _labels(kg)
     findings = []
     for result in results.subjects(SH.resultSeverity, None):
@@ -73,8 +77,7 @@ def validate(kg: KnowledgeGraph, shapes: Path | None = None) -> Report:
         message = str(results.value(result, SH.resultMessage) or "does not conform")
         controller, subject = labels.get(str(focus), ("", str(focus)))
         findings.append(Finding(severity, controller, subject, message, str(focus)))
-    findings.sort(key=lambda f: ({"violation": 0, "warning": 1}.get(f.severity, 2),
-                                 f.controller, f.subject, f.message))
+    findings.sort(key=lambda f: ({"violation": 0, "warning": 1}.get(f.severity, 2), f.controller, f.subject, f.message))
     return Report(bool(conforms), findings)
 
 
@@ -86,18 +89,17 @@ SELECT ?node ?controller ?label WHERE {
   UNION { ?node a dpv:PrivacyNotice ; dpv:hasDataController ?c . BIND("privacy notice" AS ?label) }
   UNION { ?a dpv:hasProcessing ?node ; dpv:hasDataController ?c ; dct:title ?t
     FILTER(lang(?t) = "en") BIND(CONCAT(?t, ": transfer") AS ?label) }
-  UNION { ?node a dpv:DataProcessor . OPTIONAL { ?node dpv:hasName ?n } BIND(COALESCE(?n, "") AS ?label) }
-  OPTIONAL { ?c dpv:hasName ?controller }
+  UNION { ?node a dpv:DataProcessor . ?act dpv:hasRecipient ?node ; dpv:hasDataController ?c .
+          OPTIONAL { ?node dpv:hasName ?n } BIND(CONCAT("processor ", COALESCE(?n, "")) AS ?label) }
+  ?c dpv:hasName ?controller .
 }
 """
 
 
 def _labels(kg: KnowledgeGraph) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
-    names, rows = kg.select(_LABELS)
+    _names, rows = kg.select(_LABELS)
     for node, controller, label in rows:
         key = node.value
         out[key] = (controller.value if controller else "processor", label.value if label else "")
     return out
-
-

@@ -13,21 +13,19 @@ from rdflib import Graph
 
 from ingest.mapping import map_record
 from ingest.records import load_record
-from ingest.reference import registry_keys
+from ingest.reference import eea_codes, registry_keys
 from ingest.vocab import Vocabulary
 from ropakg.paths import Paths
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-EEA = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IS IE IT LV LI LT LU MT NL NO PL PT RO SK SI ES SE"
-    .split()
-)
 CASES = {
     # golden file -> (records folder, policies folder)
     "acme": (HERE / "fixtures" / "records", HERE / "fixtures" / "policies"),
-    **{p.stem: (ROOT / "data" / "records", ROOT / "data" / "policies")
-       for p in sorted((ROOT / "data" / "records").glob("*.yaml"))},
+    **{
+        p.stem: (ROOT / "data" / "records", ROOT / "data" / "policies")
+        for p in sorted((ROOT / "data" / "records").glob("*.yaml"))
+    },
 }
 
 
@@ -38,10 +36,13 @@ def golden_path(name: str) -> Path:
 def mapped(name: str) -> Graph:
     records, policies = CASES[name]
     paths = Paths.default(ROOT)
-    checked = load_record(records / f"{name}.yaml", policies_dir=policies,
-                          vocab=Vocabulary.default(paths.ontology, paths.dpv),
-                          registry=registry_keys(paths.ontology / "organisations.ttl"))
-    return map_record(checked, EEA)
+    checked = load_record(
+        records / f"{name}.yaml",
+        policies_dir=policies,
+        vocab=Vocabulary.default(paths.ontology, paths.dpv),
+        registry=registry_keys(paths.ontology / "organisations.ttl"),
+    )
+    return map_record(checked, eea_codes(paths.dpv))
 
 
 if __name__ == "__main__":

@@ -28,13 +28,15 @@ def test_build_writes_dataset_and_manifest(acme: Paths) -> None:
         assert f"https://w3id.org/ropa-kg/graph/{part}" in kg.graphs()
 
 
-@pytest.mark.parametrize(("old", "new", "error"), [
-    ("dpv:DirectMarketing", "dpv:DirectMarketting", RecordError),
-    ('quote: "rett til innsyn"', 'quote: "rett til å glemme"', QuoteNotFound),
-    ("  language: nb\n", "  language: [nb\n", RecordError),
-])
-def test_failed_build_leaves_the_last_good_build(acme: Paths, old: str, new: str,
-                                                 error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("dpv:DirectMarketing", "dpv:DirectMarketting", RecordError),
+        ('quote: "rett til innsyn"', 'quote: "rett til å glemme"', QuoteNotFound),
+        ("  language: nb\n", "  language: [nb\n", RecordError),
+    ],
+)
+def test_failed_build_leaves_the_last_good_build(acme: Paths, old: str, new: str, error: type[Exception]) -> None:
     build(acme)
     before = acme.dataset.read_bytes()
     manifest = acme.manifest.read_bytes()
@@ -60,8 +62,7 @@ def test_no_records_is_an_error(tmp_path: Path) -> None:
 def test_export_uses_only_terms_dpv_defines(seeds: Paths, tmp_path: Path) -> None:
     kg = load(seeds, build=False)
     out = kg.export(tmp_path / "export.trig", "trig")
-    proc = subprocess.run([sys.executable, str(DPV_CHECK), str(out)], capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run([sys.executable, str(DPV_CHECK), str(out)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "dpv_check: 0 undefined DPV term(s)" in proc.stdout
 
@@ -75,9 +76,11 @@ def test_every_quote_in_the_seed_graph_is_verbatim_at_its_offsets(kg) -> None:  
           ?notice ropa:fileName ?file .
         }""")
     assert len(rows) > 100
-    texts = {f: (Path(__file__).resolve().parent.parent / "data" / "policies" / f).read_text("utf-8")
-             for f in set(rows["file"])}
-    bad = [r for r in rows.itertuples() if texts[r.file][r.start:r.end] != r.exact]
+    texts = {
+        f: (Path(__file__).resolve().parent.parent / "data" / "policies" / f).read_text("utf-8")
+        for f in set(rows["file"])
+    }
+    bad = [r for r in rows.itertuples() if texts[r.file][r.start : r.end] != r.exact]
     assert not bad, bad[:5]
 
 

@@ -37,14 +37,16 @@ def test_build_prints_a_summary(acme: Paths) -> None:
     assert "Acme AS" in result.output
 
 
-@pytest.mark.parametrize(("old", "new", "code", "words"), [
-    ("dpv:DirectMarketing", "dpv:DirectMarketting", 3, "did you mean dpv:DirectMarketing"),
-    ("    sources: not stated\n", "    sources: not stated\n    colour: red\n", 3, "unknown field"),
-    ('quote: "rett til innsyn"', 'quote: "rett til å glemme"', 4, "quote not found"),
-    ("file: acme_nb.txt", "file: gone.txt", 5, "policy file not found"),
-])
-def test_bad_records_give_one_line_and_their_exit_code(acme: Paths, old: str, new: str,
-                                                       code: int, words: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "code", "words"),
+    [
+        ("dpv:DirectMarketing", "dpv:DirectMarketting", 3, "did you mean dpv:DirectMarketing"),
+        ("    sources: not stated\n", "    sources: not stated\n    colour: red\n", 3, "unknown field"),
+        ('quote: "rett til innsyn"', 'quote: "rett til å glemme"', 4, "quote not found"),
+        ("file: acme_nb.txt", "file: gone.txt", 5, "policy file not found"),
+    ],
+)
+def test_bad_records_give_one_line_and_their_exit_code(acme: Paths, old: str, new: str, code: int, words: str) -> None:
     _edit(acme, old, new)
     result = ropa(acme, "build")
     assert result.exit_code == code, result.output
@@ -84,8 +86,7 @@ def test_export_formats_read_back(built: Paths, tmp_path: Path, fmt: str) -> Non
     out = tmp_path / f"export.{fmt}"
     result = ropa(built, "export", "--format", fmt, "-o", str(out))
     assert result.exit_code == 0, result.output
-    rdflib_format = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt",
-                     "jsonld": "json-ld"}[fmt]
+    rdflib_format = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
     if fmt in ("trig", "nq"):
         ds = Dataset().parse(out, format=rdflib_format)
         names = {str(g.identifier) for g in ds.graphs()}
@@ -103,8 +104,9 @@ def test_query_by_name_as_csv(built: Paths) -> None:
 
 
 def test_query_from_stdin_as_sparql_json(built: Paths) -> None:
-    result = ropa(built, "query", "-", "--format", "json",
-                  stdin="SELECT ?n WHERE { ?c a dpv:DataController ; dpv:hasName ?n }")
+    result = ropa(
+        built, "query", "-", "--format", "json", stdin="SELECT ?n WHERE { ?c a dpv:DataController ; dpv:hasName ?n }"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["head"]["vars"] == ["n"]
@@ -118,11 +120,14 @@ def test_query_syntax_error_gives_line_and_column(built: Paths) -> None:
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("sparql", [
-    "DELETE WHERE { ?s ?p ?o }",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "DELETE WHERE { ?s ?p ?o }",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ],
+)
 def test_updates_and_service_are_refused(built: Paths, sparql: str) -> None:
     result = ropa(built, "query", "-", stdin=sparql)
     assert result.exit_code == 6
@@ -143,10 +148,16 @@ def test_validate_conforms_with_warnings(built: Paths) -> None:
 
 
 def test_validate_flags_an_incomplete_record(acme: Paths) -> None:
-    _edit(acme, "    purposes: [{concept: dpv:CustomerCare, quote: \"Henvendelser til kundeservice\"}]",
-          "    purposes: not stated")
-    _edit(acme, "    data_subjects: [{concept: dpv:Customer, quote: \"Henvendelser til kundeservice\"}]",
-          "    data_subjects: not stated")
+    _edit(
+        acme,
+        '    purposes: [{concept: dpv:CustomerCare, quote: "Henvendelser til kundeservice"}]',
+        "    purposes: not stated",
+    )
+    _edit(
+        acme,
+        '    data_subjects: [{concept: dpv:Customer, quote: "Henvendelser til kundeservice"}]',
+        "    data_subjects: not stated",
+    )
     build(acme)
     result = ropa(acme, "validate")
     assert result.exit_code == 1

@@ -24,8 +24,8 @@ def test_mapping_matches_golden_graph(name: str) -> None:
     expected = Graph().parse(path, format="turtle")
     actual = mapped(name)
     assert to_isomorphic(expected) == to_isomorphic(actual), (
-        f"mapping of {name} differs from {path.name} (- expected, + actual):\n"
-        + _diff(expected, actual))
+        f"mapping of {name} differs from {path.name} (- expected, + actual):\n" + _diff(expected, actual)
+    )
 
 
 def test_acme_speaks_the_dpv_profile() -> None:
@@ -50,8 +50,10 @@ def test_acme_speaks_the_dpv_profile() -> None:
 
 def test_every_value_on_an_activity_has_evidence() -> None:
     g = mapped("acme")
-    bodies = {(g.value(b, RDF.subject), g.value(b, RDF.predicate), g.value(b, RDF.object))
-              for b in g.objects(None, OA.hasBody)}
+    bodies = {
+        (g.value(b, RDF.subject), g.value(b, RDF.predicate), g.value(b, RDF.object))
+        for b in g.objects(None, OA.hasBody)
+    }
     skip = {RDF.type, DPV.hasDataController, DPV.hasRecipient, ROPA.notStated}
     for activity in g.subjects(RDF.type, DPV.PersonalDataProcess):
         for p, o in g.predicate_objects(activity):
@@ -72,4 +74,4 @@ def test_offsets_select_the_exact_text() -> None:
         exact = next(g.value(s, OA.exact) for s in sels if g.value(s, OA.exact) is not None)
         start = next(g.value(s, OA.start) for s in sels if g.value(s, OA.start) is not None)
         end = next(g.value(s, OA.end) for s in sels if g.value(s, OA.end) is not None)
-        assert text[start.toPython():end.toPython()] == str(exact)
+        assert text[start.toPython() : end.toPython()] == str(exact)

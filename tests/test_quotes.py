@@ -25,16 +25,19 @@ def test_whitespace_and_line_breaks_are_tolerated() -> None:
     assert m is not None and m.exact == "database av en\n  underdatabehandler"
 
 
-@pytest.mark.parametrize(("policy", "quote"), [
-    ("sertifisert under “EU‑US Privacy Shield”", 'sertifisert under "EU-US Privacy Shield"'),
-    ("kontrakts‐ prosesser", "kontrakts- prosesser"),
-    ("Albacross Nordic AB (“Albacross”)", 'Albacross Nordic AB ("Albacross")'),
-    ("se her …", "se her ..."),
-    ("tre\u00a0ord", "tre ord"),
-])
+@pytest.mark.parametrize(
+    ("policy", "quote"),
+    [
+        ("sertifisert under “EU‑US Privacy Shield”", 'sertifisert under "EU-US Privacy Shield"'),
+        ("kontrakts‐ prosesser", "kontrakts- prosesser"),
+        ("Albacross Nordic AB (“Albacross”)", 'Albacross Nordic AB ("Albacross")'),
+        ("se her …", "se her ..."),
+        ("tre\u00a0ord", "tre ord"),
+    ],
+)
 def test_typographic_differences_are_tolerated(policy: str, quote: str) -> None:
     m = PolicyText(policy).find(quote)
-    assert m is not None and m.exact == policy[m.start:m.end]
+    assert m is not None and m.exact == policy[m.start : m.end]
 
 
 @pytest.mark.parametrize("quote", ["google analytics", "Google Analytic s", "Google Analytix"])
@@ -71,5 +74,5 @@ def test_any_span_of_a_seed_policy_is_found_at_its_offsets(data: st.DataObject) 
     found = PolicyText(text).find_all(reflowed)
     assert found, span
     first = found[0]
-    assert text[first.start:first.end] == first.exact
+    assert text[first.start : first.end] == first.exact
     assert " ".join(first.exact.split()) == " ".join(span.split())

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from ingest.build import check_records
 from ropakg.errors import PolicyError, QuoteNotFound, RecordError
 from ropakg.paths import Paths
@@ -62,7 +60,7 @@ def test_wrong_dpv_concept_name_suggests_the_right_one(acme: Paths) -> None:
 def test_concept_of_the_wrong_kind_is_refused(acme: Paths) -> None:
     record = _edit(acme, "concept: dpv:CustomerCare", "concept: dpv:Encryption")
     problem = _only_problem(acme)
-    assert problem.line == _line(record, "dpv:Encryption, quote: \"Henvendelser")
+    assert problem.line == _line(record, 'dpv:Encryption, quote: "Henvendelser')
     assert "is not a purpose concept" in problem.message
 
 
