@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME, XSD
 
 from ingest.quotes import Match
@@ -111,7 +111,7 @@ class _Mapper:
         ann = self._annotation_iri(loc)
         g.add((ann, RDF.type, OA.Annotation))
         g.add((ann, OA.motivatedBy, OA.describing))
-        body = BNode()
+        body = URIRef(f"{ann}#body")
         g.add((ann, OA.hasBody, body))
         g.add((body, RDF.type, RDF.Statement))
         g.add((body, RDF.subject, s))
@@ -145,7 +145,7 @@ class _Mapper:
 
     def _target(self, ann: URIRef, match: Match) -> None:
         g, text = self.g, self.checked.policy.text
-        target, quote_sel, pos_sel = BNode(), BNode(), BNode()
+        target, quote_sel, pos_sel = (URIRef(f"{ann}#{part}") for part in ("target", "quote", "position"))
         g.add((ann, OA.hasTarget, target))
         g.add((target, RDF.type, OA.SpecificResource))
         g.add((target, OA.hasSource, self.notice))

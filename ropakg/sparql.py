@@ -15,7 +15,7 @@ from ropakg.errors import QueryError, QuerySyntaxError
 _TOKENS = re.compile(
     r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*)'
-    r"|(?P<word>[A-Za-z_][A-Za-z_0-9]*)",
+    r"|(?P<word>[A-Za-z_][A-Za-z_0-9]*)|(?P<brace>\{)",
 )
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _ENGINE_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
@@ -48,10 +48,28 @@ def check_query(query: str) -> None:
         if upper == "SERVICE":
             raise QueryError("SERVICE is refused: queries may not reach other endpoints", line=line, column=column)
     # An update starts with an update keyword where a query would start with SELECT etc.
-    heads = [w for w in words if w[0].upper() not in ("PREFIX", "BASE")]
-    if heads and heads[0][0].upper() in _UPDATE:
-        word, line, column = heads[0]
-        raise QueryError(f"updates are refused: the graph is read-only ({word.upper()})", line=line, column=column)
+    body = _PROLOGUE.sub("", _without_comments(query))
+    head = re.match(r"[A-Za-z]+", body)
+    if head and head.group(0).upper() in _UPDATE:
+        offset = len(query) - len(body)  # comments keep their length, so offsets match
+        line = query.count("\n", 0, offset) + 1
+        column = offset - (query.rfind("\n", 0, offset) + 1) + 1
+        raise QueryError(
+            f"updates are refused: the graph is read-only ({head.group(0).upper()})", line=line, column=column
+        )
+
+
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[A-Za-z0-9_.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", re.I)
+
+
+def _without_comments(query: str) -> str:
+    """The query with each comment blanked out (same length, so offsets still hold)."""
+
+    def blank(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return " " * len(text) if m.group("skip") and text.startswith("#") else text
+
+    return _TOKENS.sub(blank, query)
 
 
 def syntax_error(message: str, *, prefix_lines: int = 0, file: str | None = None) -> QuerySyntaxError:
@@ -64,3 +82,44 @@ def syntax_error(message: str, *, prefix_lines: int = 0, file: str | None = None
     if len(detail) > 120:
         detail = detail[:117] + "..."
     return QuerySyntaxError(f"SPARQL syntax error: {detail}", file=file, line=max(line, 1), column=column)
+
+
+def where_brace(query: str) -> int:
+    """Offset of the ``{`` that opens the outermost WHERE pattern, or -1."""
+    seen_where = False
+    form_seen = False
+    for m in _TOKENS.finditer(query):
+        word = (m.group("word") or "").upper()
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form_seen = True
+        elif word == "WHERE":
+            seen_where = True
+        elif m.group("brace") and form_seen:
+            # CONSTRUCT's first brace is its template; its pattern follows WHERE.
+            first_form = next(
+                w for w, _, _ in keywords(query) if w.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+            )
+            if seen_where or first_form.upper() != "CONSTRUCT":
+                return m.start()
+    return -1
+
+
+def bind_values(query: str, bindings: dict[str, str]) -> str:
+    """Pre-bind variables with a VALUES block at the start of the outermost WHERE pattern.
+
+    ``bindings`` maps variable names to terms already serialized by the RDF engine
+    (``str()`` of an Oxigraph term, which escapes them), so no user text reaches the
+    query unescaped. This is the portable SPARQL 1.1 way to bind values: it works on any
+    endpoint, with aggregates, and for variables a query does not project.
+
+    >>> bind_values("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", {"t": "<urn:x>"})
+    'SELECT (COUNT(*) AS ?n) WHERE { VALUES (?t) { (<urn:x>) } ?s a ?t }'
+    """
+    if not bindings:
+        return query
+    at = where_brace(query)
+    if at < 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE pattern")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(bindings.values())
+    return f"{query[: at + 1]} VALUES ({names}) {{ ({values}) }}{query[at + 1 :]}"

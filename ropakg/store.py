@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyoxigraph as ox
+import rdflib
 
 from ropakg.errors import BuildMissing, QueryError, RopaError
 from ropakg.namespaces import GRAPH, PREFIXES
 from ropakg.paths import Paths
-from ropakg.sparql import check_query, syntax_error
+from ropakg.sparql import bind_values, check_query, syntax_error
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {XSD + t for t in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long")}
@@ -54,9 +57,32 @@ def to_python(term: Any) -> Any:
 
 
 def to_term(value: Any) -> ox.NamedNode | ox.Literal:
-    """A Python value as an Oxigraph term for a query parameter."""
+    """A Python value as an Oxigraph term for a query parameter.
+
+    Strings that are http(s) IRIs or CURIEs with a known prefix (``dpv:Consent``) become
+    IRIs; other strings become plain literals; rdflib terms keep their kind.
+
+    >>> to_term("dpv:Consent")
+    <NamedNode value=https://w3id.org/dpv#Consent>
+    >>> to_term("Bitpro AS")
+    <Literal value=Bitpro AS datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    """
     if isinstance(value, ox.NamedNode | ox.Literal):
         return value
+    if isinstance(value, rdflib.URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, rdflib.Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    if isinstance(value, str):
+        if re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", value):
+            return ox.NamedNode(value)
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in PREFIXES and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", local):
+            return ox.NamedNode(PREFIXES[prefix] + local)
     if isinstance(value, bool):
         return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
@@ -85,11 +111,9 @@ class KnowledgeGraph:
     ) -> tuple[list[str], list[list[Any]]]:
         """Run a SELECT; return variable names and rows of Oxigraph terms."""
         check_query(sparql)
-        subs = {ox.Variable(k): to_term(v) for k, v in (params or {}).items()}
+        terms = {k: to_term(v) for k, v in (params or {}).items()}
         try:
-            result = self.store.query(
-                sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
-            )
+            result = self._run(sparql, terms)
         except SyntaxError as exc:
             raise syntax_error(str(exc), file=file) from None
         except OSError as exc:
@@ -98,6 +122,20 @@ class KnowledgeGraph:
             raise QueryError("only SELECT queries give tables; use construct() or ask()", file=file)
         names = [v.value for v in result.variables]
         return names, [[row[n] for n in names] for row in result]
+
+    def _run(self, sparql: str, terms: dict[str, Any]) -> Any:
+        run = partial(self.store.query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        if not terms:
+            return run(sparql)
+        try:
+            # The engine's own binding (SEP-0007 substitution) ...
+            return run(sparql, substitutions={ox.Variable(k): t for k, t in terms.items()})
+        except RuntimeError as exc:
+            if "projection" not in str(exc):
+                raise
+        # ... accepts only projected variables; otherwise the engine-serialized terms go
+        # into a VALUES block, which binds any variable, also under aggregates.
+        return run(bind_values(sparql, {k: str(t) for k, t in terms.items()}))
 
     def query(self, sparql: str, **params: Any) -> pd.DataFrame:
         """Run a SELECT query; one column per variable, IRIs as strings.
@@ -108,12 +146,10 @@ class KnowledgeGraph:
         return pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
 
     def ask(self, sparql: str, **params: Any) -> bool:
+        """Run an ASK query."""
         check_query(sparql)
-        subs = {ox.Variable(k): to_term(v) for k, v in params.items()}
         try:
-            return bool(
-                self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
-            )
+            return bool(self._run(sparql, {k: to_term(v) for k, v in params.items()}))
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None
 
