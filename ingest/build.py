@@ -23,8 +23,9 @@ from rdflib.namespace import SKOS
 
 from ingest.mapping import map_record
 from ingest.records import CheckedRecord, record_problems
-from ingest.reference import closure, dpv_extract, reference_graph, registry_keys
+from ingest.reference import closure, dpv_extract, eea_codes, reference_graph, registry_keys
 from ingest.vocab import Vocabulary
+from ropakg.engine import construct, ntriples
 from ropakg.errors import RopaError
 from ropakg.namespaces import GRAPH, LOC
 from ropakg.paths import Paths
@@ -32,7 +33,6 @@ from ropakg.paths import Paths
 ONTOLOGY_FILES = ("ropa.ttl", "labels.ttl")
 Progress = Callable[[str], None]
 
-_EEA_QUERY = f"SELECT ?c WHERE {{ <{LOC.EEA}> <{SKOS.narrower}> ?c }}"
 _BROADER_QUERY = f"CONSTRUCT {{ ?s <{SKOS.broader}> ?o }} WHERE {{ ?s <{SKOS.broader}> ?o }}"
 
 
@@ -78,7 +78,7 @@ def assemble(paths: Paths, checked: list[CheckedRecord], progress: Progress) -> 
     store = ox.Store()
     progress("DPV vocabulary")
     store.load(dpv_extract(paths.dpv), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
-    eea = frozenset(r["c"].value.rsplit("#", 1)[1] for r in store.query(_EEA_QUERY, use_default_graph_as_union=True))
+    eea = eea_codes(store)
     ontology = Graph()
     for name in ONTOLOGY_FILES:
         ontology.parse(paths.ontology / name, format="turtle")
@@ -102,14 +102,14 @@ def assemble(paths: Paths, checked: list[CheckedRecord], progress: Progress) -> 
     progress("concept hierarchy closure (owlrl)")
     hierarchy = Graph()
     hierarchy.parse(
-        data=ox.serialize(store.query(_BROADER_QUERY, use_default_graph_as_union=True), format=ox.RdfFormat.N_TRIPLES),
+        data=ntriples(construct(store, _BROADER_QUERY, use_default_graph_as_union=True)),
         format="nt",
     )
     _load_graph(store, closure(hierarchy, used), GRAPH.inferred)
     return store
 
 
-def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)

@@ -124,7 +124,7 @@ class _Mapper:
         g.add((ann, ROPA.confidence, Literal(1.0 if confidence is None else confidence, datatype=XSD.decimal)))
         if match is not None:
             self._target(ann, match)
-        else:
+        elif source:
             g.add((ann, DCTERMS.source, _source_term(source)))
 
     def _annotation_iri(self, loc: Path_) -> URIRef:

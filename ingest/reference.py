@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from ropakg.engine import construct, iri_value, ntriples
 from ropakg.namespaces import DPV, LOC, ORG
 
 DPV_BASE = "https://w3id.org/dpv"
@@ -45,10 +46,6 @@ def registry_keys(path: Path) -> set[str]:
     """The keys (``org:<key>``) of the organisations in the registry file."""
     g = Graph().parse(path, format="turtle")
     return {str(s)[len(str(ORG)) :] for s in set(g.subjects()) if str(s).startswith(str(ORG))}
-
-
-def _to_ntriples(quads: Iterable[ox.Triple | ox.Quad]) -> bytes:
-    return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
 
 
 def dpv_extract(dpv_dir: Path) -> bytes:
@@ -78,18 +75,22 @@ def dpv_extract(dpv_dir: Path) -> bytes:
         ox.Quad(q.subject, q.predicate, q.object)
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode("urn:dpv:loc.ttl"))
     )
-    kept.extend(t for t in loc_only.query(_LOC_QUERY) if known(t.object))
-    return _to_ntriples(kept)
+    kept.extend(t for t in construct(loc_only, _LOC_QUERY) if known(t.object))
+    return ntriples(kept)
 
 
-def eea_codes(dpv_dir: Path) -> frozenset[str]:
-    """ISO codes of the 30 EEA countries, as DPV's ``loc:EEA skos:narrower`` lists them."""
-    store = ox.Store()
-    store.bulk_load(path=str(dpv_dir / "loc.ttl"), format=ox.RdfFormat.TURTLE)
+def eea_codes(source: ox.Store | Path) -> frozenset[str]:
+    """ISO codes of the 30 EEA countries, as DPV's ``loc:EEA skos:narrower`` lists them.
+
+    ``source`` is a store holding DPV's countries (in any graph) or the folder of the DPV files.
+    """
+    if isinstance(source, Path):
+        store = ox.Store()
+        store.bulk_load(path=str(source / "loc.ttl"), format=ox.RdfFormat.TURTLE)
+        source = store
     narrower = ox.NamedNode(str(SKOS.narrower))
-    return frozenset(
-        q.object.value.rsplit("#", 1)[1] for q in store.quads_for_pattern(ox.NamedNode(str(LOC.EEA)), narrower, None)
-    )
+    members = source.quads_for_pattern(ox.NamedNode(str(LOC.EEA)), narrower, None)
+    return frozenset(iri_value(q.object).rsplit("#", 1)[1] for q in members)
 
 
 def country_labels(codes: Iterable[str]) -> Graph:

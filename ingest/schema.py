@@ -12,12 +12,13 @@ import datetime as dt
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from typing_extensions import TypeAliasType
 
-NOT_STATED = "not stated"
 CURIE = r"^[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_.-]*$"
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 NotStated = Literal["not stated"]
+NOT_STATED: NotStated = "not stated"
 
 
 class _Strict(BaseModel):
@@ -85,13 +86,17 @@ T = TypeVar("T")
 FIELD_ERROR = "expected a list of values, 'not stated', or {none: quote}"
 
 
-def _field(item: type) -> Any:
-    return Annotated[
+FieldOf = TypeAliasType(
+    "FieldOf",
+    Annotated[
         Annotated[NotStated, Tag("not-stated")]
         | Annotated[NoneStated, Tag("none")]
-        | Annotated[list[item], Tag("values")],  # type: ignore[valid-type]
+        | Annotated[list[T], Tag("values")],
         Discriminator(_field_tag, custom_error_type="field_form", custom_error_message=FIELD_ERROR),
-    ]
+    ],
+    type_params=(T,),
+)
+"""A record field: a list of values, ``not stated``, or ``{none: quote}``."""
 
 
 Role = Literal["processor", "sub-processor", "third-party", "recipient", "controller"]
@@ -143,15 +148,15 @@ class Activity(_Strict):
     id: str = Field(pattern=SLUG)
     title: Title
     description: str | None = None
-    purposes: _field(ConceptValue)
-    personal_data: _field(ConceptValue)
-    data_subjects: _field(ConceptValue)
-    legal_bases: _field(ConceptValue)
-    recipients: _field(RecipientValue)
-    transfers: _field(TransferValue)
-    retention: _field(RetentionValue)
-    measures: _field(ConceptValue)
-    sources: _field(ConceptValue)
+    purposes: FieldOf[ConceptValue]
+    personal_data: FieldOf[ConceptValue]
+    data_subjects: FieldOf[ConceptValue]
+    legal_bases: FieldOf[ConceptValue]
+    recipients: FieldOf[RecipientValue]
+    transfers: FieldOf[TransferValue]
+    retention: FieldOf[RetentionValue]
+    measures: FieldOf[ConceptValue]
+    sources: FieldOf[ConceptValue]
     technologies: list[TechnologyValue] = []
 
 
@@ -159,15 +164,15 @@ class AppliesToAll(_Strict):
     """Statements a policy makes for all its processing; activities that do not state
     the field themselves take these."""
 
-    purposes: _field(ConceptValue) | None = None
-    personal_data: _field(ConceptValue) | None = None
-    data_subjects: _field(ConceptValue) | None = None
-    legal_bases: _field(ConceptValue) | None = None
-    recipients: _field(RecipientValue) | None = None
-    transfers: _field(TransferValue) | None = None
-    retention: _field(RetentionValue) | None = None
-    measures: _field(ConceptValue) | None = None
-    sources: _field(ConceptValue) | None = None
+    purposes: FieldOf[ConceptValue] | None = None
+    personal_data: FieldOf[ConceptValue] | None = None
+    data_subjects: FieldOf[ConceptValue] | None = None
+    legal_bases: FieldOf[ConceptValue] | None = None
+    recipients: FieldOf[RecipientValue] | None = None
+    transfers: FieldOf[TransferValue] | None = None
+    retention: FieldOf[RetentionValue] | None = None
+    measures: FieldOf[ConceptValue] | None = None
+    sources: FieldOf[ConceptValue] | None = None
 
 
 class Policy(_Strict):
@@ -183,8 +188,8 @@ class Controller(_Strict):
     id: str = Field(pattern=SLUG)
     name: TextValue
     country: CountryValue
-    contact: _field(TextValue) = NOT_STATED
-    address: _field(TextValue) = NOT_STATED
+    contact: FieldOf[TextValue] = NOT_STATED
+    address: FieldOf[TextValue] = NOT_STATED
     identifier: TextValue | NotStated = NOT_STATED
 
 
@@ -195,8 +200,8 @@ class Record(_Strict):
     status: Literal["curated", "draft"] = "curated"
     policy: Policy
     controller: Controller
-    rights: _field(ConceptValue)
-    authorities: _field(ConceptValue)
+    rights: FieldOf[ConceptValue]
+    authorities: FieldOf[ConceptValue]
     organisations: list[Organisation] = []
     applies_to_all: AppliesToAll | None = None
     activities: list[Activity] = Field(min_length=1)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ropakg.engine import select
 from ropakg.namespaces import PREFIXES, expand
 
 # The DPV top concepts a value of each kind must be typed with (any one of them).
@@ -52,7 +53,7 @@ class Vocabulary:
         for path in files:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         self.types: dict[str, set[str]] = defaultdict(set)
-        for row in store.query(TYPE_QUERY):
+        for row in select(store, TYPE_QUERY):
             self.types[row["s"].value].add(row["t"].value)
         self._by_kind: dict[str, list[str]] = {}
 

@@ -93,8 +93,8 @@ def load_yaml(path: str | Path) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RecordError("record is not UTF-8 text", file=path, line=line) from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise RecordError("record is not UTF-8 text", file=path, line=bad_line) from None
     try:
         return yaml.load(text, Loader=_Loader)
     except RecordError as exc:

@@ -18,3 +18,11 @@ def test_ruff_finds_nothing() -> None:
         pytest.skip("ruff is not installed (pip install -e '.[dev]')")
     proc = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_finds_nothing() -> None:
+    mypy = Path(sys.executable).parent / "mypy"
+    if not mypy.exists():
+        pytest.skip("mypy is not installed (pip install -e '.[dev]')")
+    proc = subprocess.run([str(mypy)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
