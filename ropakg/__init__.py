@@ -13,7 +13,7 @@ from typing import Any
 
 from ropakg.errors import RopaError
 
-__all__ = ["KnowledgeGraph", "RopaError", "load"]
+__all__ = ["KnowledgeGraph", "RemoteGraph", "RopaError", "connect", "load", "serve"]
 __version__ = "0.1.0"
 
 
@@ -23,4 +23,12 @@ def __getattr__(name: str) -> Any:
         from ropakg import store
 
         return getattr(store, name)
+    if name in ("RemoteGraph", "connect"):
+        from ropakg import remote
+
+        return getattr(remote, name)
+    if name == "serve":
+        from ropakg import server
+
+        return server.serve
     raise AttributeError(name)

@@ -186,17 +186,34 @@ def validate(paths: Paths, shapes: Path | None, warnings: bool) -> None:
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a saved query (repeatable)."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nb", "sv"]),
+    default=None,
+    help="Add a label column in this language beside each column of IRIs (table and csv).",
+)
+@click.option("--endpoint", metavar="URL", help="Ask a SPARQL 1.1 endpoint instead of the local build.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
 @click.pass_obj
-def query(paths: Paths, query_ref: str, fmt: str, params: tuple[str, ...], limit: int | None) -> None:
+def query(
+    paths: Paths,
+    query_ref: str,
+    fmt: str,
+    params: tuple[str, ...],
+    lang: str | None,
+    endpoint: str | None,
+    limit: int | None,
+) -> None:
     """Run a SPARQL SELECT: a .rq file, a saved question by NAME, or - for stdin.
 
     The project's prefixes (dpv, pd, loc, eu-gdpr, ropa, ...) are predeclared. Queries
-    are read-only: updates and SERVICE are refused.
+    are read-only: updates and SERVICE are refused. With --endpoint the same question
+    goes to a remote SPARQL endpoint (which must use the union of its graphs as the
+    default graph).
     """
     from ropakg.errors import QueryError
     from ropakg.queries import resolve
-    from ropakg.store import load, rows_as_json, to_python
+    from ropakg.store import rows_as_json, to_python
 
     stdin_text = sys.stdin.read() if query_ref == "-" else None
     saved = resolve(query_ref, paths.queries, stdin_text)
@@ -207,7 +224,7 @@ def query(paths: Paths, query_ref: str, fmt: str, params: tuple[str, ...], limit
             raise QueryError(f"parameter {item!r} should be NAME=VALUE")
         values[name.strip()] = value
     bound = saved.bind(values)
-    kg = load(paths, build=False)
+    kg = _graph(paths, endpoint)
     names, rows = kg.select(saved.text, bound, file=str(saved.path) if saved.path else None)
     rows = rows[:limit] if limit else rows
     if fmt == "json":
@@ -216,7 +233,68 @@ def query(paths: Paths, query_ref: str, fmt: str, params: tuple[str, ...], limit
     import pandas as pd
 
     frame = pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
+    if lang and not frame.empty:
+        frame = kg.with_labels(frame, rows, lang)
     _print_table(frame, fmt)
+
+
+def _graph(paths: Paths, endpoint: str | None):  # type: ignore[no-untyped-def]
+    if endpoint:
+        from ropakg.remote import RemoteGraph
+
+        return RemoteGraph(endpoint, queries_dir=paths.queries)
+    from ropakg.store import load
+
+    return load(paths, build=False)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.pass_obj
+def serve(paths: Paths, port: int) -> None:
+    """Serve the build as a read-only SPARQL 1.1 endpoint on 127.0.0.1 (Oxigraph server).
+
+    The endpoint is http://127.0.0.1:PORT/query; the default graph is the union of the
+    named graphs; there is no update endpoint. Stop with Ctrl-C.
+    """
+    import subprocess
+
+    from ropakg.server import HOST, command, database, wait_until_up
+
+    location = database(paths)
+    process = subprocess.Popen(command(location, port))
+    endpoint = f"http://{HOST}:{port}/query"
+    try:
+        wait_until_up(endpoint, process)
+        click.echo(f"SPARQL endpoint: {endpoint}  (read-only; Ctrl-C stops)", err=True)
+        process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait()
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option(
+    "--endpoint",
+    "graph_store",
+    metavar="URL",
+    required=True,
+    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph).",
+)
+@click.pass_obj
+def push(paths: Paths, graph_store: str) -> None:
+    """Upload the dataset to a store that speaks the SPARQL 1.1 Graph Store Protocol.
+
+    Each named graph is sent with HTTP PUT (replacing a graph of the same name there).
+    """
+    from ropakg.remote import push as run_push
+    from ropakg.store import load
+
+    sent = run_push(load(paths, build=False).store, graph_store)
+    click.echo(f"pushed {len(sent)} graphs, {sum(sent.values()):,} triples to {graph_store}")
 
 
 @main.command()

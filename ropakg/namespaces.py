@@ -31,6 +31,8 @@ PREFIXES: dict[str, str] = {
     "legal-se": str(LEGAL_SE),
     "ropa": str(ROPA),
     "org": str(ORG),
+    "ropa-id": str(ID),
+    "ropa-graph": str(GRAPH),
     "dct": str(DCTERMS),
     "skos": str(SKOS),
     "rdf": str(RDF),

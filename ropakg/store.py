@@ -7,103 +7,37 @@ user values bound as substitutions, never formatted into query text.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from collections.abc import Iterable
-from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyoxigraph as ox
-import rdflib
 
+from ropakg.api import GraphAPI
 from ropakg.errors import BuildMissing, QueryError, RopaError
 from ropakg.namespaces import GRAPH, PREFIXES
 from ropakg.paths import Paths
 from ropakg.sparql import bind_values, check_query, syntax_error
+from ropakg.terms import XSD, to_python, to_term
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC = {XSD + t for t in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long")}
-
-
-def to_python(term: Any) -> Any:
-    """An Oxigraph term as a plain Python value: IRIs as strings, typed literals converted."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value
-        try:
-            if dtype in _NUMERIC:
-                return int(term.value)
-            if dtype == XSD + "decimal":
-                return Decimal(term.value)
-            if dtype in (XSD + "double", XSD + "float"):
-                return float(term.value)
-            if dtype == XSD + "boolean":
-                return term.value == "true"
-            if dtype == XSD + "date":
-                return dt.date.fromisoformat(term.value)
-        except ValueError:
-            return term.value
-        return term.value
-    return str(term)
+__all__ = ["KnowledgeGraph", "load", "rows_as_json", "to_python", "to_term"]
 
 
-def to_term(value: Any) -> ox.NamedNode | ox.Literal:
-    """A Python value as an Oxigraph term for a query parameter.
-
-    Strings that are http(s) IRIs or CURIEs with a known prefix (``dpv:Consent``) become
-    IRIs; other strings become plain literals; rdflib terms keep their kind.
-
-    >>> to_term("dpv:Consent")
-    <NamedNode value=https://w3id.org/dpv#Consent>
-    >>> to_term("Bitpro AS")
-    <Literal value=Bitpro AS datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
-    """
-    if isinstance(value, ox.NamedNode | ox.Literal):
-        return value
-    if isinstance(value, rdflib.URIRef):
-        return ox.NamedNode(str(value))
-    if isinstance(value, rdflib.Literal):
-        if value.language:
-            return ox.Literal(str(value), language=value.language)
-        if value.datatype:
-            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-        return ox.Literal(str(value))
-    if isinstance(value, str):
-        if re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", value):
-            return ox.NamedNode(value)
-        prefix, sep, local = value.partition(":")
-        if sep and prefix in PREFIXES and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", local):
-            return ox.NamedNode(PREFIXES[prefix] + local)
-    if isinstance(value, bool):
-        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(value, float | Decimal):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
-    if isinstance(value, dt.date):
-        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-    return ox.Literal(str(value))
-
-
-class KnowledgeGraph:
-    """The built ROPA dataset, queryable with SPARQL.
+class KnowledgeGraph(GraphAPI):
+    """The built ROPA dataset in an embedded Oxigraph store, queryable with SPARQL.
 
     >>> kg = load()                                                   # doctest: +SKIP
     >>> kg.query("SELECT ?name WHERE { ?c a dpv:DataController ; dpv:hasName ?name }")  # doctest: +SKIP
     """
 
-    def __init__(self, store: ox.Store, paths: Paths | None = None) -> None:
+    def __init__(self, store: ox.Store, paths: Paths | None = None, lang: str = "en") -> None:
         self.store = store
         self.paths = paths or Paths.default()
+        self.queries_dir = self.paths.queries
+        self.lang = lang
 
     # ------------------------------------------------------------------ query
     def select(
@@ -137,14 +71,6 @@ class KnowledgeGraph:
         # into a VALUES block, which binds any variable, also under aggregates.
         return run(bind_values(sparql, {k: str(t) for k, t in terms.items()}))
 
-    def query(self, sparql: str, **params: Any) -> pd.DataFrame:
-        """Run a SELECT query; one column per variable, IRIs as strings.
-
-        >>> kg.query("SELECT ?p WHERE { ?p a dpv:PersonalDataProcess }")  # doctest: +SKIP
-        """
-        names, rows = self.select(sparql, params)
-        return pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
-
     def ask(self, sparql: str, **params: Any) -> bool:
         """Run an ASK query."""
         check_query(sparql)
@@ -162,8 +88,8 @@ class KnowledgeGraph:
         return [g for g in self.graphs() if g.startswith(str(GRAPH)) and g not in reserved]
 
     def stats(self) -> pd.DataFrame:
-        """Per controller: activities, processors and recipients, transfers, evidence."""
-        return self.query(_STATS)
+        """Per controller: activities, recipients and transfers."""
+        return self.query(_STATS, labels=False)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -191,7 +117,7 @@ GROUP BY ?controller ?name ORDER BY ?name
 """
 
 
-def load(paths: Paths | None = None, *, build: bool = True) -> KnowledgeGraph:
+def load(paths: Paths | None = None, *, build: bool = True, lang: str = "en") -> KnowledgeGraph:
     """Load the built dataset; build it first if there is none yet (and ``build``).
 
     >>> import ropakg
@@ -209,7 +135,7 @@ def load(paths: Paths | None = None, *, build: bool = True) -> KnowledgeGraph:
         store.load(path=str(paths.dataset), format=ox.RdfFormat.TRIG)
     except (SyntaxError, OSError) as exc:
         raise RopaError(f"cannot read the build: {exc}", file=paths.dataset) from None
-    return KnowledgeGraph(store, paths)
+    return KnowledgeGraph(store, paths, lang)
 
 
 def rows_as_json(names: Iterable[str], rows: Iterable[list[Any]]) -> str:
