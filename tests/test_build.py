@@ -68,13 +68,16 @@ def test_export_uses_only_terms_dpv_defines(seeds: Paths, tmp_path: Path) -> Non
 
 
 def test_every_quote_in_the_seed_graph_is_verbatim_at_its_offsets(kg) -> None:  # type: ignore[no-untyped-def]
-    rows = kg.query("""
+    rows = kg.query(
+        labels=False,
+        name_or_sparql="""
         SELECT ?file ?exact ?start ?end WHERE {
           ?a a oa:Annotation ; oa:hasTarget ?t .
           ?t oa:hasSource ?notice ; oa:hasSelector ?q, ?p .
           ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
           ?notice ropa:fileName ?file .
-        }""")
+        }""",
+    )
     assert len(rows) > 100
     texts = {
         f: (Path(__file__).resolve().parent.parent / "data" / "policies" / f).read_text("utf-8")

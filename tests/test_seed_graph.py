@@ -13,7 +13,7 @@ EEA = "FILTER NOT EXISTS { loc:EEA skos:narrower ?country }"
 
 
 def _set(kg, sparql: str, *cols: str) -> set:  # type: ignore[no-untyped-def]
-    frame = kg.query(sparql)
+    frame = kg.query(sparql, labels=False)
     return {tuple(row) if len(cols) > 1 else row[0] for row in frame[list(cols)].itertuples(index=False)}
 
 
@@ -72,10 +72,13 @@ def test_only_the_expectit_newsletter_relies_on_the_privacy_shield(kg) -> None: 
 
 def test_consent_and_legitimate_interest(kg) -> None:  # type: ignore[no-untyped-def]
     by_basis: dict[str, set[str]] = defaultdict(set)
-    frame = kg.query("""SELECT ?p ?basis WHERE {
+    frame = kg.query(
+        labels=False,
+        name_or_sparql="""SELECT ?p ?basis WHERE {
         ?p a dpv:PersonalDataProcess ; dpv:hasLegalBasis ?lb .
         VALUES ?basis { dpv:Consent dpv:LegitimateInterest }
-        ?lb skos:broader* ?basis }""")
+        ?lb skos:broader* ?basis }""",
+    )
     for p, basis in frame.itertuples(index=False):
         by_basis[basis.rsplit("#", 1)[1]].add(p.removeprefix(ID))
     assert {
@@ -158,7 +161,9 @@ def test_every_violation_is_a_field_the_record_says_is_not_stated(kg) -> None:  
 
 
 def test_every_dpv_concept_used_has_english_norwegian_and_swedish_labels(kg) -> None:  # type: ignore[no-untyped-def]
-    frame = kg.query("""
+    frame = kg.query(
+        labels=False,
+        name_or_sparql="""
       SELECT DISTINCT ?c (GROUP_CONCAT(DISTINCT LANG(?l); separator=" ") AS ?langs) WHERE {
         ?p a dpv:PersonalDataProcess .
         { ?p ?prop ?c } UNION { ?n a dpv:PrivacyNotice ; ?prop ?c }
@@ -169,7 +174,8 @@ def test_every_dpv_concept_used_has_english_norwegian_and_swedish_labels(kg) -> 
                && ?prop != dpv:isImplementedUsingTechnology && ?prop != ropa:text
                && !STRSTARTS(STR(?c), "https://w3id.org/ropa-kg/id/"))
         OPTIONAL { ?c skos:prefLabel ?l }
-      } GROUP BY ?c""")
+      } GROUP BY ?c""",
+    )
     assert len(frame) > 60
     missing = [
         (c, langs)
