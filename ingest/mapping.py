@@ -257,7 +257,7 @@ class _Mapper:
         general = self.record.applies_to_all
         for name, (prop, field_concept) in FIELD_PROPERTIES.items():
             value, vloc = getattr(act, name), (*loc, name)
-            inherited = getattr(general, name, None) if general else None
+            inherited = getattr(general, name, None) if general and name not in act.exempt_from_general else None
             if value == NOT_STATED and inherited is not None:
                 value, vloc = inherited, ("applies_to_all", name)
             if value == NOT_STATED:

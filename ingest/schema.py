@@ -144,6 +144,19 @@ class Organisation(_Strict):
         return self
 
 
+ACTIVITY_FIELD_NAMES = (
+    "purposes",
+    "personal_data",
+    "data_subjects",
+    "legal_bases",
+    "recipients",
+    "transfers",
+    "retention",
+    "measures",
+    "sources",
+)
+
+
 class Activity(_Strict):
     id: str = Field(pattern=SLUG)
     title: Title
@@ -158,6 +171,10 @@ class Activity(_Strict):
     measures: FieldOf[ConceptValue]
     sources: FieldOf[ConceptValue]
     technologies: list[TechnologyValue] = []
+    exempt_from_general: list[Literal[ACTIVITY_FIELD_NAMES]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="fields for which the statements in applies_to_all do not hold for this activity",
+    )
 
 
 class AppliesToAll(_Strict):
@@ -207,14 +224,4 @@ class Record(_Strict):
     activities: list[Activity] = Field(min_length=1)
 
 
-ACTIVITY_FIELDS = (
-    "purposes",
-    "personal_data",
-    "data_subjects",
-    "legal_bases",
-    "recipients",
-    "transfers",
-    "retention",
-    "measures",
-    "sources",
-)
+ACTIVITY_FIELDS = ACTIVITY_FIELD_NAMES

@@ -1,0 +1,90 @@
+"""What the pages share: the graph (loaded once per process), the label language,
+bounded caches of query results, and small display helpers."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import ropakg
+from ropakg.api import GraphAPI
+from ropakg.paths import Paths
+
+LANGUAGES = {"en": "English", "nb": "Norsk", "sv": "Svenska"}
+
+
+@st.cache_resource(show_spinner="Loading the knowledge graph ...")
+def graph() -> ropakg.KnowledgeGraph:
+    """The knowledge graph, loaded (and built if needed) once per process; never mutated."""
+    return ropakg.load(Paths.default())
+
+
+def fingerprint() -> str:
+    """Changes when the build changes, so cached results follow the graph."""
+    dataset = graph().paths.dataset
+    stat = dataset.stat()
+    return f"{dataset}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def lang() -> str:
+    return str(st.session_state.get("lang", "en"))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_query(_fp: str, name: str, labels: str | bool, params: tuple[tuple[str, Any], ...] = ()) -> pd.DataFrame:
+    return graph().query(name, labels=labels, **dict(params))
+
+
+def query(name: str, labels: str | bool | None = None, **params: Any) -> pd.DataFrame:
+    """A saved question's answer, cached per graph, language and parameters."""
+    return cached_query(fingerprint(), name, lang() if labels is None else labels, tuple(sorted(params.items())))
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """For display: label columns instead of the IRIs they label."""
+    out = frame.copy()
+    for column in list(out.columns):
+        if f"{column}Label" in out.columns:
+            out[column] = out.pop(f"{column}Label")
+    return out
+
+
+def downloads(frame: pd.DataFrame, stem: str, *, xlsx: bool = False) -> None:
+    """CSV (and XLSX) download buttons for a table."""
+    cols = st.columns(3 if xlsx else 2)
+    cols[0].download_button(
+        "Download CSV", frame.to_csv(index=False).encode("utf-8"), f"{stem}.csv", "text/csv", key=f"csv-{stem}"
+    )
+    cols[1].download_button(
+        "Download JSON",
+        frame.to_json(orient="records", force_ascii=False).encode("utf-8"),
+        f"{stem}.json",
+        "application/json",
+        key=f"json-{stem}",
+    )
+    if xlsx:
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name=stem[:31])
+        cols[2].download_button(
+            "Download XLSX",
+            buffer.getvalue(),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"xlsx-{stem}",
+        )
+
+
+def evidence_link(iri: str, text: str = "evidence") -> str:
+    """A markdown link that opens the Evidence page at a resource's quotes."""
+    from urllib.parse import quote
+
+    return f"[{text}](/evidence?about={quote(iri, safe='')})"
+
+
+def controllers(kg: GraphAPI) -> dict[str, str]:
+    """Controller IRI -> name."""
+    frame = kg.query("controllers", labels=False)
+    return dict(zip(frame["controller"], frame["name"], strict=True))
