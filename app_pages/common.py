@@ -88,3 +88,11 @@ def controllers(kg: GraphAPI) -> dict[str, str]:
     """Controller IRI -> name."""
     frame = kg.query("controllers", labels=False)
     return dict(zip(frame["controller"], frame["name"], strict=True))
+
+
+def evidence_table(
+    quotes: pd.DataFrame, columns: tuple[str, ...] = ("predicate", "object", "quote", "start", "end", "file")
+) -> pd.DataFrame:
+    """Quotes for display: labels in place of IRIs, the given columns where present."""
+    table = shown(quotes)
+    return table[[c for c in columns if c in table.columns]].rename(columns={"predicate": "says", "object": "value"})

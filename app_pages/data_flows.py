@@ -3,7 +3,7 @@
 import streamlit as st
 from st_cytoscape import cytoscape
 
-from app_pages.common import evidence_link, graph, lang
+from app_pages.common import evidence_link, evidence_table, graph, lang
 from ropakg import views
 
 kg = graph()
@@ -121,5 +121,5 @@ if node:
             "pick an activity, controller or recipient for its evidence."
         )
     else:
-        st.dataframe(quotes[["predicateLabel", "objectLabel", "quote", "start", "end", "file"]], hide_index=True)
+        st.dataframe(evidence_table(quotes), hide_index=True)
         st.markdown(evidence_link(node, "Show in the policy text"))

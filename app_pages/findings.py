@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import downloads, fingerprint, graph, lang
+from app_pages.common import downloads, evidence_table, fingerprint, graph, lang
 from ropakg import views
 from ropakg.validate import validate
 
@@ -31,7 +31,7 @@ else:
         format_func=lambda i: f"{risks['finding'][i]}: {risks['controller'][i]} – {risks['activityLabel'][i]}",
     )
     quotes = kg.evidence(risks["activity"][pick])
-    st.dataframe(quotes[["predicateLabel", "objectLabel", "quote", "start", "end"]], hide_index=True)
+    st.dataframe(evidence_table(quotes, ("predicate", "object", "quote", "start", "end")), hide_index=True)
 
 st.subheader("Completeness gaps (Art. 30(1), SHACL)")
 gaps = shacl_findings(fingerprint())

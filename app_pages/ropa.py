@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.common import controllers, downloads, evidence_link, graph, lang
+from app_pages.common import controllers, downloads, evidence_link, evidence_table, graph, lang
 from ropakg.api import ROPA_COLUMNS
 from ropakg.namespaces import DPV
 
@@ -46,5 +46,5 @@ else:
 if rows.empty:
     st.info("The policy states nothing for this cell: no quote backs it.")
 else:
-    st.dataframe(rows[["objectLabel", "quote", "start", "end", "file"]], hide_index=True)
+    st.dataframe(evidence_table(rows, ("object", "quote", "start", "end", "file")), hide_index=True)
 st.markdown(evidence_link(activity, "Show this activity's quotes in the policy text"))

@@ -319,6 +319,45 @@ def stats(paths: Paths) -> None:
     click.echo(f"{len(kg):,} quads in {len(kg.graphs())} named graphs ({len(kg.policy_graphs())} policies)")
 
 
+@main.command(epilog=EXIT_CODES)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option("--headless", is_flag=True, help="Do not open a browser window.")
+@click.pass_obj
+def app(paths: Paths, port: int, headless: bool) -> None:
+    """Open the browser front end (Streamlit), building the graph first if there is none."""
+    import os
+    import subprocess
+
+    if not paths.dataset.exists():
+        from ingest.build import build as run_build
+
+        with _progress(False) as say:
+            run_build(paths, say)
+    script = paths.root / "app.py"
+    if not script.exists():
+        raise RopaError("app.py not found", file=script)
+    env = {**os.environ, "ROPA_HOME": str(paths.root), "ROPA_BUILD_DIR": str(paths.build_dir)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if headless:
+        command += ["--server.headless", "true"]
+    try:
+        sys.exit(subprocess.call(command, env=env, cwd=paths.root))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the record format."""

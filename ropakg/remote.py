@@ -22,7 +22,7 @@ from ropakg.api import GraphAPI, Rows
 from ropakg.errors import EndpointError, QueryError, QuerySyntaxError
 from ropakg.namespaces import sparql_prefixes
 from ropakg.paths import Paths
-from ropakg.sparql import bind_values, check_query
+from ropakg.sparql import bind_values, check_query, check_syntax
 from ropakg.terms import to_term
 
 TIMEOUT = 60
@@ -61,6 +61,7 @@ class RemoteGraph(GraphAPI):
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
         check_query(sparql)
+        check_syntax(sparql, file=file)
         terms = {k: to_term(v) for k, v in (params or {}).items()}
         # A SPARQL endpoint has no parameter API: bind with VALUES, terms serialized by the engine.
         text = sparql_prefixes() + bind_values(sparql, {k: str(t) for k, t in terms.items()})

@@ -104,9 +104,10 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None, seco
 class Server:
     """A read-only SPARQL endpoint over the build, for the length of a ``with`` block."""
 
-    def __init__(self, paths: Paths, port: int | None = None, host: str = HOST) -> None:
+    def __init__(self, paths: Paths, port: int | None = None, host: str = HOST, timeout_s: int = 30) -> None:
         self.paths = paths
         self.host = host
+        self.timeout_s = timeout_s
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -117,7 +118,9 @@ class Server:
     def start(self) -> str:
         location = database(self.paths)
         self.process = subprocess.Popen(
-            command(location, self.port, self.host), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command(location, self.port, self.host, self.timeout_s),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             wait_until_up(self.endpoint, self.process)

@@ -123,3 +123,21 @@ def bind_values(query: str, bindings: dict[str, str]) -> str:
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(bindings.values())
     return f"{query[: at + 1]} VALUES ({names}) {{ ({values}) }}{query[at + 1 :]}"
+
+
+def check_syntax(query: str, *, file: str | None = None) -> None:
+    """Raise :class:`QuerySyntaxError` (line and column in ``query``) if it does not parse.
+
+    The query is parsed (and run) by the embedded engine over an empty store, with the
+    project's prefixes declared, so errors point into the text the user wrote.
+    """
+    import pyoxigraph as ox
+
+    from ropakg.namespaces import PREFIXES
+
+    try:
+        ox.Store().query(query, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise syntax_error(str(exc), file=file) from None
+    except (OSError, RuntimeError, ValueError):
+        return  # it parsed; running it on nothing is not what is being checked

@@ -264,13 +264,28 @@ SELECT ?controller ?name ?notice ?file WHERE {
 """
 _TEXT = "SELECT ?text WHERE { ?notice ropa:text ?text }"
 _SPANS = """
-SELECT ?annotation ?subject ?predicate ?object ?start ?end WHERE {
+SELECT ?annotation ?subject ?predicate ?object ?quote ?start ?end WHERE {
   ?annotation oa:hasTarget ?target ; oa:hasBody ?body .
-  ?target oa:hasSource ?notice ; oa:hasSelector ?p .
+  ?target oa:hasSource ?notice ; oa:hasSelector ?p, ?q .
   ?p oa:start ?start ; oa:end ?end .
+  ?q oa:exact ?quote .
   ?body rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
 } ORDER BY ?start
 """
+
+
+_NOTICE_OF = """
+SELECT ?notice WHERE {
+  ?annotation oa:hasBody ?body ; oa:hasTarget/oa:hasSource ?notice .
+  { ?body rdf:subject ?about } UNION { ?body rdf:object ?about }
+} LIMIT 1
+"""
+
+
+def notice_of(kg: GraphAPI, iri: str) -> str | None:
+    """The privacy notice whose quotes are about ``iri`` (an activity, controller, organisation)."""
+    _, rows = kg.select(_NOTICE_OF, {"about": iri})
+    return str(rows[0][0].value) if rows else None
 
 
 def policies(kg: GraphAPI) -> pd.DataFrame:

@@ -16,6 +16,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "auditor.ipynb
 def test_auditor_notebook_executes(seeds: Paths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ROPA_HOME", str(seeds.root))
     monkeypatch.setenv("ROPA_BUILD_DIR", str(seeds.build_dir))
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline, whatever ran before
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
