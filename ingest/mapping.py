@@ -29,7 +29,7 @@ from ingest.schema import (
     TextValue,
     TransferValue,
 )
-from ropakg.namespaces import DPV, EU_GDPR, GRAPH, ID, LOC, OA, ORG, PREFIXES, ROPA, expand
+from ropakg.namespaces import DPV, GRAPH, ID, LOC, OA, ORG, PREFIXES, ROPA, expand
 
 # Record field -> (DPV property, project field concept for "not stated" / "none").
 FIELD_PROPERTIES: dict[str, tuple[URIRef, URIRef]] = {
@@ -340,4 +340,4 @@ def map_record(checked: CheckedRecord, eea: frozenset[str]) -> Graph:
     return _Mapper(checked, eea).map()
 
 
-__all__ = ["EU_GDPR", "graph_iri", "map_record"]
+__all__ = ["graph_iri", "map_record"]

@@ -148,4 +148,4 @@ def closure(hierarchy: Graph, concepts: Iterable[URIRef]) -> Graph:
     return out
 
 
-__all__ = ["DPV", "closure", "dpv_extract", "reference_graph", "registry_keys"]
+__all__ = ["closure", "country_labels", "dpv_extract", "eea_codes", "reference_graph", "registry_keys"]

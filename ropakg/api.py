@@ -136,7 +136,9 @@ class GraphAPI(ABC):
                 rank = _LABEL_RANK.get((compact(p.value), tag == lang), 9)
                 if tag is None or (tag == "en" and lang != "en" and p.value.endswith("prefLabel")):
                     rank = _LABEL_RANK.get((compact(p.value), False), 9)
-                if s.value not in found or rank < found[s.value][0]:
+                old = found.get(s.value)
+                # between equals, a label that reads as words beats a CURIE-like one ("dct:title")
+                if old is None or rank < old[0] or (rank == old[0] and ":" in old[1] and ":" not in label.value):
                     found[s.value] = (rank, label.value)
         return {iri: found[iri][1] if iri in found else compact(iri) for iri in unique}
 
