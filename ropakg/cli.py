@@ -326,7 +326,6 @@ def stats(paths: Paths) -> None:
 def app(paths: Paths, port: int, headless: bool) -> None:
     """Open the browser front end (Streamlit), building the graph first if there is none."""
     import os
-    import subprocess
 
     if not paths.dataset.exists():
         from ingest.build import build as run_build
@@ -352,10 +351,9 @@ def app(paths: Paths, port: int, headless: bool) -> None:
     ]
     if headless:
         command += ["--server.headless", "true"]
-    try:
-        sys.exit(subprocess.call(command, env=env, cwd=paths.root))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # Become the Streamlit server, so that signals (Ctrl-C, a terminate) reach it directly.
+    os.chdir(paths.root)
+    os.execve(sys.executable, command, env)
 
 
 @main.command()

@@ -33,21 +33,18 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 def app_url(seeds: Paths) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "ROPA_HOME": str(seeds.root), "ROPA_BUILD_DIR": str(seeds.build_dir)}
+    ropa = Path(sys.executable).parent / "ropa"  # the app as users start it: `ropa app`
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
+            str(ropa),
+            "--home",
+            str(seeds.root),
+            "--build-dir",
+            str(seeds.build_dir),
+            "app",
+            "--headless",
+            "--port",
             str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
         ],
         env=env,
         cwd=ROOT,
