@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic-data generator (not run by the test suite)."""
