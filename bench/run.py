@@ -28,7 +28,7 @@ from ropakg.namespaces import GRAPH, PREFIXES
 from ropakg.paths import Paths
 from ropakg.queries import library
 from ropakg.store import KnowledgeGraph
-from ropakg.terms import to_python
+from ropakg.terms import to_python, to_term
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_GRAPHS = ("dpv", "ontology", "reference", "inferred")
@@ -100,8 +100,6 @@ def run_size(n: int, context: bytes, repeat: int, with_rdflib: bool) -> dict[str
         if ds is not None:
             import rdflib
 
-            from ropakg.terms import to_term
-
             bindings = {}
             for key, value in bound.items():
                 term = to_term(value)
@@ -122,19 +120,7 @@ def run_size(n: int, context: bytes, repeat: int, with_rdflib: bool) -> dict[str
 
 
 def _from_rdflib(value: Any) -> Any:
-    import rdflib
-
-    if value is None:
-        return None
-    if isinstance(value, rdflib.URIRef):
-        return ox.NamedNode(str(value))
-    if isinstance(value, rdflib.Literal):
-        if value.language:
-            return ox.Literal(str(value), language=value.language)
-        if value.datatype:
-            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-        return ox.Literal(str(value))
-    return str(value)
+    return None if value is None else to_term(value)
 
 
 def report(results: list[dict[str, Any]]) -> str:
