@@ -111,13 +111,7 @@ if run:
         seconds = time.perf_counter() - started
         truncated = len(rows) > MAX_ROWS
         rows = rows[:MAX_ROWS]
-        import pandas as pd
-
-        from ropakg.terms import to_python
-
-        frame = pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
-        if not frame.empty:
-            frame = remote.with_labels(frame, rows, lang())
+        frame = remote.table(names, rows, lang())
         st.session_state.sparql_result = (frame, seconds, truncated)
         st.session_state.pop("sparql_error", None)
     except RopaError as exc:

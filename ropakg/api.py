@@ -112,11 +112,15 @@ class GraphAPI(ABC):
         saved = self.resolve(name_or_sparql)
         bound = saved.bind(params) if saved.params or saved.path else params
         names, rows = self.select(saved.text, bound, file=str(saved.path) if saved.path else None)
+        return self.table(names, rows, self.lang if labels is None or labels is True else labels)
+
+    def table(self, names: list[str], rows: list[list[Any]], labels: str | bool = False) -> pd.DataFrame:
+        """Rows of RDF terms (as ``select`` gives them) as a DataFrame of Python values,
+        with label columns in the language ``labels`` unless it is ``False``."""
         frame = pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
-        lang = self.lang if labels is None or labels is True else labels
-        if lang is False or frame.empty:
+        if labels is False or frame.empty:
             return frame
-        return self.with_labels(frame, rows, str(lang))
+        return self.with_labels(frame, rows, str(labels))
 
     # ------------------------------------------------------------------ labels
     def labels_for(self, iris: list[str], lang: str | None = None) -> dict[str, str]:

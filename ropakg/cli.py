@@ -213,7 +213,7 @@ def query(
     """
     from ropakg.errors import QueryError
     from ropakg.queries import resolve
-    from ropakg.store import rows_as_json, to_python
+    from ropakg.store import rows_as_json
 
     stdin_text = sys.stdin.read() if query_ref == "-" else None
     saved = resolve(query_ref, paths.queries, stdin_text)
@@ -230,12 +230,7 @@ def query(
     if fmt == "json":
         click.echo(rows_as_json(names, rows))
         return
-    import pandas as pd
-
-    frame = pd.DataFrame([[to_python(t) for t in row] for row in rows], columns=names)
-    if lang and not frame.empty:
-        frame = kg.with_labels(frame, rows, lang)
-    _print_table(frame, fmt)
+    _print_table(kg.table(names, rows, lang or False), fmt)
 
 
 def _graph(paths: Paths, endpoint: str | None):  # type: ignore[no-untyped-def]
@@ -257,23 +252,18 @@ def serve(paths: Paths, port: int) -> None:
     The endpoint is http://127.0.0.1:PORT/query; the default graph is the union of the
     named graphs; there is no update endpoint. Stop with Ctrl-C.
     """
-    import subprocess
+    from ropakg.server import Server
 
-    from ropakg.server import HOST, command, database, wait_until_up
-
-    location = database(paths)
-    process = subprocess.Popen(command(location, port))
-    endpoint = f"http://{HOST}:{port}/query"
+    server = Server(paths, port)
     try:
-        wait_until_up(endpoint, process)
-        click.echo(f"SPARQL endpoint: {endpoint}  (read-only; Ctrl-C stops)", err=True)
-        process.wait()
+        server.start()
+        click.echo(f"SPARQL endpoint: {server.endpoint}  (read-only; Ctrl-C stops)", err=True)
+        assert server.process is not None
+        server.process.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait()
+        server.stop()
 
 
 @main.command(epilog=EXIT_CODES)
