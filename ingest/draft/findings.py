@@ -1,0 +1,85 @@
+"""Finding what a policy states: lexicon matches placed in their sentence, with the
+sentence's meaning checked (is it negated? is it a condition on our own action? is it
+in the context the field needs?).
+
+A *finding* is a concept (or code) a sentence supports, with the sentence as its quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.draft.lexicon import Lexicon
+from ingest.draft.segment import Layout
+
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:men|og|eller|but|and|or|utan|uten|men|samt|og)\b")
+
+# Fields whose values need a context cue in the sentence, its list lead or heading.
+CONTEXT = {"rights": "rights", "legal_bases": "legal_basis", "retention_events": "retention"}
+# Fields where a condition on the controller's own action ("if we transfer") means it is
+# not stated as happening.
+CONDITIONAL_SKIPS = {"countries", "mechanisms"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    concept: str
+    unit: int  # index of the sentence/item/heading in the layout
+    start: int  # where the matched words are
+    end: int
+    confidence: float
+
+
+def _negated(lex: Lexicon, sentence: str, offset: int) -> bool:
+    """Is the word at ``offset`` of ``sentence`` under a negation in its clause?"""
+    before = sentence[:offset]
+    cut = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
+    clause = before[cut:]
+    for m in lex.cue_all("negation", clause):
+        exceptions = lex.cues.get("negation_exceptions")
+        if exceptions and exceptions.match(clause, m.start()):
+            continue
+        return True
+    return False
+
+
+def _conditional_we(lex: Lexicon, sentence: str) -> bool:
+    m = lex.cue("conditional_we", sentence)
+    return bool(m and m.start() < 60)
+
+
+def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
+    """Every finding in the policy, in text order, negated statements left out."""
+    out: list[Finding] = []
+    units = layout.units
+    for field_name, matcher in lex.fields.items():
+        for start, end, concept in matcher.finditer(lowered):
+            ui = layout.unit_at(start)
+            u = units[ui]
+            if start >= u.end:  # between units (blank lines): nothing says it
+                continue
+            sentence = lowered[u.start : u.end]
+            lead = units[u.lead] if u.lead is not None else None
+            lead_text = lowered[lead.start : lead.end] if lead else ""
+            if _negated(lex, sentence, start - u.start) or (lead_text and _negated(lex, lead_text, len(lead_text))):
+                continue
+            confidence = 0.7
+            cue = CONTEXT.get(field_name)
+            if cue:
+                heading = layout.sections[u.section].heading
+                heading_text = lowered[units[heading].start : units[heading].end] if heading is not None else ""
+                if lex.cue(cue, sentence) or lex.cue(cue, lead_text):
+                    confidence = 0.8
+                elif lex.cue(cue, heading_text):
+                    confidence = 0.65
+                else:
+                    continue
+            if field_name in CONDITIONAL_SKIPS and _conditional_we(lex, sentence):
+                continue
+            if u.kind == "heading":
+                confidence -= 0.1
+            out.append(Finding(field_name, concept, ui, start, end, round(confidence, 2)))
+    out.sort(key=lambda f: (f.start, f.field))
+    return out

@@ -1,0 +1,136 @@
+"""The language of privacy policies, per language, as data: which words signal which
+DPV concept, and which cue words change what a sentence means (negation, a condition
+on our own action, a rights or legal-basis context).
+
+Lexicons live in ``ingest/draft/lexicon/<lang>.yaml``; ``common.yaml`` (article numbers,
+technical terms) is merged into every language. A pattern is a lower-case regular
+expression matched at the start of a word and open at its end, so a stem like
+``markedsfør`` also matches ``markedsføring``; end a pattern with ``\\b`` to match a
+whole word. Patterns must not use capturing groups. Within a field, earlier concepts
+win where two patterns match at the same place: list the specific before the general.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ropakg.errors import RopaError
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+FIELDS = (
+    "purposes", "personal_data", "data_subjects", "legal_bases", "rights", "measures",
+    "sources", "authorities", "mechanisms", "countries", "retention_events",
+)  # fmt: skip
+CUES = (
+    "negation", "negation_exceptions", "conditional_we", "rights", "legal_basis", "transfer", "processor",
+    "subprocessor", "third_party", "controller", "retention", "recipient", "outside_eea",
+)  # fmt: skip
+UNITS = {"D", "W", "M", "Y"}
+
+
+class LexiconError(RopaError):
+    """A lexicon file is malformed (a bad pattern or an unknown field)."""
+
+
+@dataclass
+class FieldMatcher:
+    """One field's patterns compiled into one regular expression; group i is concept i."""
+
+    concepts: list[str]
+    regex: re.Pattern[str]
+
+    def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), self.concepts[(m.lastindex or 1) - 1]) for m in self.regex.finditer(lowered)]
+
+
+@dataclass
+class Lexicon:
+    language: str
+    fields: dict[str, FieldMatcher]
+    cues: dict[str, re.Pattern[str]]
+    numbers: dict[str, int]
+    units: dict[str, str]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def cue(self, name: str, text: str) -> re.Match[str] | None:
+        pattern = self.cues.get(name)
+        return pattern.search(text) if pattern else None
+
+    def cue_all(self, name: str, text: str) -> list[re.Match[str]]:
+        pattern = self.cues.get(name)
+        return list(pattern.finditer(text)) if pattern else []
+
+
+def _word(pattern: str) -> str:
+    return rf"(?<![\w]){pattern}"
+
+
+def _compile(name: str, patterns: list[str], where: str) -> str:
+    for p in patterns:
+        try:
+            compiled = re.compile(p)
+        except re.error as exc:
+            raise LexiconError(f"bad pattern {p!r} for {name}: {exc}", file=where) from None
+        if compiled.groups:
+            raise LexiconError(f"pattern {p!r} for {name} has a capturing group; use (?:...)", file=where)
+    return "|".join(_word(p) for p in patterns)
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = [*out[key], *value]
+        else:
+            out[key] = value
+    return out
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = LEXICON_DIR / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"cannot read lexicon: {exc}", file=path) from None
+    for parent in data.pop("inherits", []):
+        data = _merge(_read(parent), data)
+    return data
+
+
+@lru_cache(maxsize=8)
+def lexicon(language: str) -> Lexicon:
+    """The compiled lexicon for a language code (nb, nn, sv, da, en)."""
+    data = _merge(_read("common"), _read(language))
+    where = str(LEXICON_DIR / f"{language}.yaml")
+    unknown = set(data.get("fields", {})) - set(FIELDS)
+    if unknown:
+        raise LexiconError(f"unknown field(s) {sorted(unknown)}", file=where)
+    fields: dict[str, FieldMatcher] = {}
+    for fname, concepts in data.get("fields", {}).items():
+        names = list(concepts)
+        body = "|".join(f"({_compile(c, list(concepts[c]), where)})" for c in names)
+        fields[fname] = FieldMatcher(names, re.compile(body))
+    cues = {}
+    for cname, patterns in data.get("cues", {}).items():
+        if cname not in CUES:
+            raise LexiconError(f"unknown cue {cname!r}", file=where)
+        cues[cname] = re.compile(_compile(cname, list(patterns), where))
+    units = {str(k): str(v) for k, v in data.get("units", {}).items()}
+    if set(units.values()) - UNITS:
+        raise LexiconError(f"time units must be one of {sorted(UNITS)}", file=where)
+    numbers = {str(k): int(v) for k, v in data.get("numbers", {}).items()}
+    return Lexicon(language, fields, cues, numbers, units, data)
+
+
+def concepts_used(language: str) -> dict[str, set[str]]:
+    """Every concept a lexicon can produce, per field (for checking against DPV)."""
+    lex = lexicon(language)
+    return {name: set(m.concepts) for name, m in lex.fields.items()}

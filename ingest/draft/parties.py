@@ -1,0 +1,212 @@
+"""Who is who in a policy: the controller (name, contact, address, organisation number,
+country) and the organisations it names — from the gazetteer of widely used services,
+and any legal entity written with its company-form suffix (AS, AB, ApS, Ltd, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.draft.lexicon import Lexicon
+from ingest.draft.segment import Layout
+
+GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
+
+_UPPER = "A-ZÆØÅÄÖÜÉ"
+_SUFFIX = (
+    r"AS|ASA|AB|A/S|ApS|IVS|I/S|P/S|Oy|Oyj|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|GmbH|B\.V\.|BV|N\.V\.|S\.A\.|"
+    r"SAS|S\.L\.|SIA|UAB|OÜ|AG|Corp\.?|Corporation|plc|PLC|hf\.?|ehf\.?|SE|SA"
+)
+LEGAL_ENTITY = re.compile(
+    rf"(?<![\w&])((?:[{_UPPER}0-9][\w&.'’-]*)(?:[ \t]+(?:[{_UPPER}0-9&][\w&.'’-]*|og|and|&|of|for|i|och)){{0,4}})"
+    rf"[ \t]*,?[ \t]+({_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])"
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00)(?:47|46|45)[ \t]?\d{2,3}(?:[ \t]?\d{2,3}){2,3}(?!\d)"
+    r"|(?<!\d)\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]\d{2}(?!\d)|(?<!\d)\d{3}[ \t]\d{2}[ \t]\d{3}(?!\d)"
+)
+PHONE_CUE = re.compile(r"\b(?:tlf|telefon|tel|phone|ring|mobil|nummer)\b", re.I)
+ORG_NUMBER = (
+    (re.compile(r"(?:org(?:anisasjons|anisations)?\.?[ \t-]*(?:nr|nummer)\.?|foretaksnummer)[ \t:.]*((?:NO[ \t]?)?\d{3}[ \t]?\d{3}[ \t]?\d{3})(?:[ \t]?MVA)?(?!\d)", re.I), "NO"),  # noqa: E501
+    (re.compile(r"(?:org(?:anisations)?\.?[ \t-]*(?:nr|nummer)\.?|organisationsnummer)[ \t:.]*(\d{6}-\d{4})(?!\d)", re.I), "SE"),  # noqa: E501
+    (re.compile(r"\bCVR(?:-nr\.?|-nummer|[ \t]nr\.?)?[ \t:.]*(\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2})(?!\d)", re.I), "DK"),  # noqa: E501
+)  # fmt: skip
+ADDRESS = re.compile(
+    rf"([{_UPPER}][\w.'’-]+(?:[ \t][\w.'’-]+){{0,3}}[ \t]\d{{1,4}}[ \t]?[A-Za-z]?),?[ \t]+"
+    rf"(?:(?:N|NO|S|SE|DK)-?)?(\d{{4}}|\d{{3}}[ \t]?\d{{2}})[ \t]+"
+    rf"([{_UPPER}][\wæøåäöüé-]+(?:[ \t][{_UPPER}][\wæøåäöüé-]+)?)"
+)
+COUNTRY_WORDS = {
+    "NO": re.compile(r"\b(?:Norge|Norway|Noreg|Norwegian|norsk)\b"),
+    "SE": re.compile(r"\b(?:Sverige|Sweden|Swedish|svensk)\b"),
+    "DK": re.compile(r"\b(?:Danmark|Denmark|Danish|dansk)\b"),
+}
+_PHONE_COUNTRY = {"47": "NO", "46": "SE", "45": "DK"}
+_NOT_NAMES = re.compile(
+    r"^(?:Vi|Vår|Våre|We|Our|Denne|Dette|Den|Det|Du|Hvis|Dersom|Som|The|This|I|Om|Om oss|Når|All|Alle|Disse)$"
+)
+
+
+@dataclass
+class Service:
+    id: str
+    entity: str
+    country: str
+    kind: str
+    role: str
+    source: str
+    registry: str | None = None
+
+
+@dataclass
+class Mention:
+    """An organisation named in a sentence: which words, where, and what we know of it."""
+
+    name: str
+    start: int
+    end: int
+    unit: int
+    service: Service | None = None
+
+
+@dataclass
+class Parties:
+    controller_name: Mention | None
+    controller_how: str
+    contacts: list[tuple[str, int, int]] = field(default_factory=list)  # value, start, end
+    address: tuple[str, int, int] | None = None
+    identifier: tuple[str, int, int, str] | None = None  # value, start, end, country
+    country: tuple[str, int, int] | None = None  # code, start, end of the words saying so
+    organisations: list[Mention] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[re.Pattern[str], list[Service]]:
+    data: dict[str, Any] = yaml.safe_load(GAZETTEER.read_text("utf-8"))
+    services, parts = [], []
+    for entry in data["services"]:
+        services.append(
+            Service(
+                **{k: entry[k] for k in ("id", "entity", "country", "kind", "role", "source")},
+                registry=entry.get("registry"),
+            )
+        )
+        parts.append("(" + "|".join(rf"(?<![\w]){n}" for n in entry["names"]) + ")")
+    return re.compile("|".join(parts)), services
+
+
+def _clean_name(name: str) -> str:
+    return name.strip(" \t,.;:()\"'«»“”")
+
+
+def find_parties(layout: Layout, lowered: str, lex: Lexicon) -> Parties:
+    text = layout.text
+    pattern, services = gazetteer()
+    mentions: list[Mention] = []
+    for m in pattern.finditer(lowered):
+        svc = services[(m.lastindex or 1) - 1]
+        mentions.append(Mention(text[m.start() : m.end()], m.start(), m.end(), layout.unit_at(m.start()), svc))
+    taken = [(mm.start, mm.end) for mm in mentions]
+    entities: list[Mention] = []
+    for m in LEGAL_ENTITY.finditer(text):
+        head = m.group(1).split()
+        while head and _NOT_NAMES.match(head[0]):
+            head.pop(0)
+        if not head:
+            continue
+        start = m.start(1) + m.group(1).index(head[0])
+        if any(a <= start < b or start <= a < m.end() for a, b in taken):
+            continue
+        entities.append(Mention(_clean_name(text[start : m.end()]), start, m.end(), layout.unit_at(start)))
+    controller, how = _controller(layout, lowered, lex, entities)
+    if controller is not None:
+        key = controller.name.lower()
+        entities = [e for e in entities if e.name.lower() != key and not key.startswith(e.name.lower())]
+    parties = Parties(controller, how, organisations=mentions + entities)
+    _contact(layout, parties)
+    return parties
+
+
+def _controller(layout: Layout, lowered: str, lex: Lexicon, entities: list[Mention]) -> tuple[Mention | None, str]:
+    text = layout.text
+    counts = Counter(e.name for e in entities)
+    best: tuple[float, Mention] | None = None
+    for e in entities:
+        u = layout.units[e.unit]
+        sentence = lowered[u.start : u.end]
+        score = counts[e.name] + (6 if lex.cue("controller", sentence) else 0) + (3 if e.start < len(text) * 0.2 else 0)
+        if lex.cue("processor", sentence) or lex.cue("subprocessor", sentence):
+            score -= 2
+        if best is None or score > best[0]:
+            best = (score, e)
+    if best is not None:
+        return best[1], "legal entity named as controller" if best[0] >= 6 else "most named legal entity"
+    # No company-form suffix: a capitalised name right before "is the controller".
+    for u in layout.units:
+        sentence = lowered[u.start : u.end]
+        cue = lex.cue("controller", sentence)
+        if not cue:
+            continue
+        original = text[u.start : u.start + cue.start()]
+        m = re.search(
+            rf"([{_UPPER}][\w&.'’-]*(?:[ \t-]+(?:og|och|and|[{_UPPER}][\w&.'’-]*)){{0,4}})[^{_UPPER}]*$", original
+        )
+        if m and not _NOT_NAMES.match(m.group(1).split()[0]):
+            s = u.start + m.start(1)
+            return Mention(
+                _clean_name(m.group(1)), s, s + len(_clean_name(m.group(1))), layout.units.index(u)
+            ), "name before the controller statement"
+        after = text[u.start + cue.end() : u.end]
+        m2 = re.search(rf"(?:er|är|is)?[ \t:]*([{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}][\w&.'’-]*){{0,3}})", after)
+        if m2 and not _NOT_NAMES.match(m2.group(1).split()[0]):
+            s = u.start + cue.end() + m2.start(1)
+            name = _clean_name(m2.group(1))
+            return Mention(name, s, s + len(name), layout.units.index(u)), "name after the controller statement"
+    return None, "not found"
+
+
+def _contact(layout: Layout, parties: Parties) -> None:
+    text = layout.text
+    seen = set()
+    for m in EMAIL.finditer(text):
+        value = m.group(0).rstrip(".")
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            parties.contacts.append((value, m.start(), m.start() + len(value)))
+    for m in PHONE.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if PHONE_CUE.search(before) or m.group(0).startswith(("+", "00")):
+            parties.contacts.append((m.group(0), m.start(), m.end()))
+    for pattern, country in ORG_NUMBER:
+        found = pattern.search(text)
+        if found:
+            parties.identifier = (found.group(1), found.start(1), found.end(1), country)
+            break
+    name = parties.controller_name
+    addresses = list(ADDRESS.finditer(text))
+    if addresses:
+        near = [a for a in addresses if name and abs(a.start() - name.start) < 300] or addresses
+        a = near[0]
+        parties.address = (a.group(0), a.start(), a.end())
+        window = text[a.end() : a.end() + 40]
+        for code, words in COUNTRY_WORDS.items():
+            w = words.search(window)
+            if w:
+                parties.country = (code, a.end() + w.start(), a.end() + w.end())
+    if parties.country is None and parties.identifier:
+        value, start, end, code = parties.identifier
+        parties.country = (code, start, end)
+    if parties.country is None:
+        for value, start, end in parties.contacts:
+            digits = value.lstrip("+0")
+            if value.startswith(("+", "00")) and digits[:2] in _PHONE_COUNTRY:
+                parties.country = (_PHONE_COUNTRY[digits[:2]], start, end)
+                break
