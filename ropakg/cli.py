@@ -373,3 +373,6 @@ def _print_table(frame, fmt: str) -> None:  # type: ignore[no-untyped-def]
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
     console.print(f"{len(frame)} row(s)")
+
+
+from ropakg import cli_draft as _cli_draft  # noqa: E402,F401  (registers draft, ingest, eval)

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ingest.draft.matching import PatternSet
 from ropakg.errors import RopaError
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
@@ -40,13 +41,13 @@ class LexiconError(RopaError):
 
 @dataclass
 class FieldMatcher:
-    """One field's patterns compiled into one regular expression; group i is concept i."""
+    """One field's patterns, each labelled with its concept (see :mod:`ingest.draft.matching`)."""
 
     concepts: list[str]
-    regex: re.Pattern[str]
+    patterns: PatternSet
 
     def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
-        return [(m.start(), m.end(), self.concepts[(m.lastindex or 1) - 1]) for m in self.regex.finditer(lowered)]
+        return self.patterns.finditer(lowered)
 
 
 @dataclass
@@ -67,10 +68,6 @@ class Lexicon:
         return list(pattern.finditer(text)) if pattern else []
 
 
-def _word(pattern: str) -> str:
-    return rf"(?<![\w]){pattern}"
-
-
 def _compile(name: str, patterns: list[str], where: str) -> str:
     for p in patterns:
         try:
@@ -79,7 +76,7 @@ def _compile(name: str, patterns: list[str], where: str) -> str:
             raise LexiconError(f"bad pattern {p!r} for {name}: {exc}", file=where) from None
         if compiled.groups:
             raise LexiconError(f"pattern {p!r} for {name} has a capturing group; use (?:...)", file=where)
-    return "|".join(_word(p) for p in patterns)
+    return "|".join(patterns)
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -116,13 +113,15 @@ def lexicon(language: str) -> Lexicon:
     fields: dict[str, FieldMatcher] = {}
     for fname, concepts in data.get("fields", {}).items():
         names = list(concepts)
-        body = "|".join(f"({_compile(c, list(concepts[c]), where)})" for c in names)
-        fields[fname] = FieldMatcher(names, re.compile(body))
+        for c in names:
+            _compile(c, list(concepts[c] or []), where)
+        labelled = [(c, p) for c in names for p in concepts[c] or []]
+        fields[fname] = FieldMatcher(names, PatternSet(labelled))
     cues = {}
     for cname, patterns in data.get("cues", {}).items():
         if cname not in CUES:
             raise LexiconError(f"unknown cue {cname!r}", file=where)
-        cues[cname] = re.compile(_compile(cname, list(patterns), where))
+        cues[cname] = re.compile(rf"(?<!\w)(?:{_compile(cname, list(patterns), where)})")
     units = {str(k): str(v) for k, v in data.get("units", {}).items()}
     if set(units.values()) - UNITS:
         raise LexiconError(f"time units must be one of {sorted(UNITS)}", file=where)

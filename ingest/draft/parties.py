@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ingest.draft.lexicon import Lexicon
+from ingest.draft.matching import PatternSet
 from ingest.draft.segment import Layout
 
 GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
@@ -24,9 +25,10 @@ _SUFFIX = (
     r"AS|ASA|AB|A/S|ApS|IVS|I/S|P/S|Oy|Oyj|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|GmbH|B\.V\.|BV|N\.V\.|S\.A\.|"
     r"SAS|S\.L\.|SIA|UAB|OÜ|AG|Corp\.?|Corporation|plc|PLC|hf\.?|ehf\.?|SE|SA"
 )
-LEGAL_ENTITY = re.compile(
-    rf"(?<![\w&])((?:[{_UPPER}0-9][\w&.'’-]*)(?:[ \t]+(?:[{_UPPER}0-9&][\w&.'’-]*|og|and|&|of|for|i|och)){{0,4}})"
-    rf"[ \t]*,?[ \t]+({_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])"
+# A company-form suffix after a word, then the (up to five-word) name before it.
+LEGAL_SUFFIX = re.compile(rf"(?<=[\w.)])[ \t]*,?[ \t]+(?:{_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])")
+NAME_BEFORE = re.compile(
+    rf"(?<![\w&])(?:[{_UPPER}0-9][\w&.'’-]*)(?:[ \t]+(?:[{_UPPER}0-9&][\w&.'’-]*|og|and|&|of|for|i|och)){{0,4}}$"
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
 PHONE = re.compile(
@@ -89,9 +91,10 @@ class Parties:
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[re.Pattern[str], list[Service]]:
+def gazetteer() -> tuple[PatternSet, list[Service]]:
     data: dict[str, Any] = yaml.safe_load(GAZETTEER.read_text("utf-8"))
-    services, parts = [], []
+    services: list[Service] = []
+    parts: list[tuple[str, str]] = []
     for entry in data["services"]:
         services.append(
             Service(
@@ -99,8 +102,8 @@ def gazetteer() -> tuple[re.Pattern[str], list[Service]]:
                 registry=entry.get("registry"),
             )
         )
-        parts.append("(" + "|".join(rf"(?<![\w]){n}" for n in entry["names"]) + ")")
-    return re.compile("|".join(parts)), services
+        parts.extend((str(len(services) - 1), name) for name in entry["names"])
+    return PatternSet(parts), services
 
 
 def _clean_name(name: str) -> str:
@@ -111,18 +114,21 @@ def find_parties(layout: Layout, lowered: str, lex: Lexicon) -> Parties:
     text = layout.text
     pattern, services = gazetteer()
     mentions: list[Mention] = []
-    for m in pattern.finditer(lowered):
-        svc = services[(m.lastindex or 1) - 1]
-        mentions.append(Mention(text[m.start() : m.end()], m.start(), m.end(), layout.unit_at(m.start()), svc))
+    for start, end, label in pattern.finditer(lowered):
+        mentions.append(Mention(text[start:end], start, end, layout.unit_at(start), services[int(label)]))
     taken = [(mm.start, mm.end) for mm in mentions]
     entities: list[Mention] = []
-    for m in LEGAL_ENTITY.finditer(text):
-        head = m.group(1).split()
+    for m in LEGAL_SUFFIX.finditer(text):
+        window_start = max(0, m.start() - 120)
+        found = NAME_BEFORE.search(text, window_start, m.start())
+        if found is None:
+            continue
+        head = found.group(0).split()
         while head and _NOT_NAMES.match(head[0]):
             head.pop(0)
         if not head:
             continue
-        start = m.start(1) + m.group(1).index(head[0])
+        start = found.start() + found.group(0).index(head[0])
         if any(a <= start < b or start <= a < m.end() for a, b in taken):
             continue
         entities.append(Mention(_clean_name(text[start : m.end()]), start, m.end(), layout.unit_at(start)))
@@ -173,10 +179,34 @@ def _controller(layout: Layout, lowered: str, lex: Lexicon, entities: list[Menti
     return None, "not found"
 
 
+_POSTCODE = re.compile(rf"(?<![\d-])(?:\d{{4}}|\d{{3}}[ \t]?\d{{2}})[ \t]+[{_UPPER}]")
+
+
+def _addresses(text: str) -> list[re.Match[str]]:
+    """Street, number, postcode and town; found from the postcode backwards (fast)."""
+    out: list[re.Match[str]] = []
+    for pc in _POSTCODE.finditer(text):
+        m = ADDRESS.search(text, max(0, pc.start() - 60), pc.end() + 40)
+        if m and m.start(2) == pc.start() and (not out or m.start() >= out[-1].end()):
+            out.append(m)
+    return out
+
+
+def _emails(text: str) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    at = text.find("@")
+    while at >= 0:
+        m = EMAIL.search(text, max(0, at - 64), at + 256)
+        if m and m.start() <= at < m.end() and (not out or m.start() >= out[-1].end()):
+            out.append(m)
+        at = text.find("@", at + 1)
+    return out
+
+
 def _contact(layout: Layout, parties: Parties) -> None:
     text = layout.text
     seen = set()
-    for m in EMAIL.finditer(text):
+    for m in _emails(text):
         value = m.group(0).rstrip(".")
         if value.lower() not in seen:
             seen.add(value.lower())
@@ -191,7 +221,7 @@ def _contact(layout: Layout, parties: Parties) -> None:
             parties.identifier = (found.group(1), found.start(1), found.end(1), country)
             break
     name = parties.controller_name
-    addresses = list(ADDRESS.finditer(text))
+    addresses = _addresses(text)
     if addresses:
         near = [a for a in addresses if name and abs(a.start() - name.start) < 300] or addresses
         a = near[0]
