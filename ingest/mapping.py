@@ -242,6 +242,7 @@ class _Mapper:
         a = URIRef(f"{self.base}activity/{act.id}")
         loc: Path_ = ("activities", i)
         g.add((a, RDF.type, DPV.PersonalDataProcess))
+        g.add((a, ROPA.reviewStatus, STATUS[self.record.status]))
         g.add((a, DPV.hasDataController, self.controller))
         g.add((self.ropa, DPV.hasProcess, a))
         g.add((a, DCTERMS.title, Literal(act.title.en, lang="en")))

@@ -52,6 +52,10 @@ COUNTRY_WORDS = {
     "DK": re.compile(r"\b(?:Danmark|Denmark|Danish|dansk)\b"),
 }
 _PHONE_COUNTRY = {"47": "NO", "46": "SE", "45": "DK"}
+_TITLE_WORDS = re.compile(
+    r"^(?:Personvern\w*|Integritet\w*|Privacy|Privatliv\w*|Persondata\w*|Dataskydd\w*|Cookie\w*|Policy|Vilkår|Villkor)$",
+    re.I,
+)
 _NOT_NAMES = re.compile(
     r"^(?:Vi|Vår|Våre|We|Our|Denne|Dette|Den|Det|Du|Hvis|Dersom|Som|The|This|I|Om|Om oss|Når|All|Alle|Disse)$"
 )
@@ -124,6 +128,11 @@ def find_parties(layout: Layout, lowered: str, lex: Lexicon) -> Parties:
         if found is None:
             continue
         head = found.group(0).split()
+        if any(_TITLE_WORDS.match(w) for w in head):  # "Privacy policy of Acme AS": the name is after the title
+            while head and not _TITLE_WORDS.match(head[0]):
+                head.pop(0)
+            while head and (_TITLE_WORDS.match(head[0]) or head[0].islower()):
+                head.pop(0)
         while head and _NOT_NAMES.match(head[0]):
             head.pop(0)
         if not head:
@@ -135,7 +144,7 @@ def find_parties(layout: Layout, lowered: str, lex: Lexicon) -> Parties:
     controller, how = _controller(layout, lowered, lex, entities)
     if controller is not None:
         key = controller.name.lower()
-        entities = [e for e in entities if e.name.lower() != key and not key.startswith(e.name.lower())]
+        entities = [e for e in entities if not (e.name.lower().endswith(key) or key.endswith(e.name.lower()))]
     parties = Parties(controller, how, organisations=mentions + entities)
     _contact(layout, parties)
     return parties

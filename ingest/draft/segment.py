@@ -20,10 +20,10 @@ _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(]?[A-ZÆØÅÄÖÜÉ0-9])")
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:f\.eks|bl\.a|t\.ex|t\.eks|e\.g|i\.e|jf|jfr|ca|nr|no|org|art|pkt|st|mv|osv|etc|inkl|evt|ev|dvs|d\.v\.s"
-    r"|m\.fl|bl\.\s?a|fx|iflg|ift|vs|mr|mrs|dr|inc|ltd|co|tlf|tel|pr|kap|avd|resp|u\.a|s\.k)"
-    r"|\b[A-ZÆØÅ])\.$",
+    r"|m\.fl|bl\.\s?a|fx|iflg|ift|vs|mr|mrs|dr|inc|ltd|co|tlf|tel|pr|kap|avd|resp|u\.a|s\.k))\.$",
     re.I,
 )
+_INITIAL = re.compile(r"(?<!\w)[A-ZÆØÅ]\.$")
 
 
 @dataclass
@@ -94,7 +94,8 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunk = text[start:end]
     for m in _SENTENCE_END.finditer(chunk):
         cut = start + m.start()
-        if _ABBREVIATIONS.search(text[max(pos, cut - 12) : cut]):
+        tail = text[max(pos, cut - 12) : cut]
+        if _ABBREVIATIONS.search(tail) or _INITIAL.search(tail):
             continue
         if cut > pos:
             spans.append((pos, cut))
