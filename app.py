@@ -18,6 +18,7 @@ PAGES = [
     st.Page("app_pages/ropa.py", title="ROPA", icon=":material/table:"),
     st.Page("app_pages/findings.py", title="Findings", icon=":material/report:"),
     st.Page("app_pages/evidence.py", title="Evidence", icon=":material/format_quote:"),
+    st.Page("app_pages/drafts.py", title="Drafts", icon=":material/edit_note:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/grid_on:"),
     st.Page("app_pages/sparql.py", title="SPARQL workbench", icon=":material/terminal:"),
 ]

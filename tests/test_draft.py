@@ -138,7 +138,8 @@ def test_draft_writes_yaml_or_the_dpv_graph(tmp_path: Path) -> None:
         """PREFIX dpv: <https://w3id.org/dpv#> PREFIX ropa: <https://w3id.org/ropa-kg/ontology#>
         SELECT ?name ?pd ?status WHERE {
           ?c a dpv:DataController ; dpv:hasName ?name .
-          ?p a dpv:PersonalDataProcess ; dpv:hasDataController ?c ; dpv:hasPersonalData ?pd ; ropa:reviewStatus ?status }"""
+          ?p a dpv:PersonalDataProcess ; dpv:hasDataController ?c ;
+             dpv:hasPersonalData ?pd ; ropa:reviewStatus ?status }"""
     )
     found = {(str(n), str(pd).rsplit("#", 1)[1], str(s).rsplit("#", 1)[1]) for n, pd, s in rows}
     assert ("Fjordlys Regnskap AS", "EmailAddress", "Draft") in found
