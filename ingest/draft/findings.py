@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.draft.lexicon import Lexicon
+from ingest.draft.lexicon import STRONG, Lexicon
 from ingest.draft.segment import Layout
 
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:men|og|eller|but|and|or|utan|uten|men|samt|og)\b")
@@ -55,7 +55,9 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
     out: list[Finding] = []
     units = layout.units
     for field_name, matcher in lex.fields.items():
-        for start, end, concept in matcher.finditer(lowered):
+        for start, end, label in matcher.finditer(lowered):
+            strong = label.endswith(STRONG)
+            concept = label.removesuffix(STRONG)
             ui = layout.unit_at(start)
             u = units[ui]
             if start >= u.end:  # between units (blank lines): nothing says it
@@ -67,7 +69,9 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
                 continue
             confidence = 0.7
             cue = CONTEXT.get(field_name)
-            if cue:
+            if cue and strong:
+                confidence = 0.8
+            elif cue:
                 heading = layout.sections[u.section].heading
                 heading_text = lowered[units[heading].start : units[heading].end] if heading is not None else ""
                 if lex.cue(cue, sentence) or lex.cue(cue, lead_text):

@@ -6,7 +6,9 @@ Lexicons live in ``ingest/draft/lexicon/<lang>.yaml``; ``common.yaml`` (article 
 technical terms) is merged into every language. A pattern is a lower-case regular
 expression matched at the start of a word and open at its end, so a stem like
 ``markedsfør`` also matches ``markedsføring``; end a pattern with ``\\b`` to match a
-whole word. Patterns must not use capturing groups. Within a field, earlier concepts
+whole word. A pattern starting with ``=`` is *strong*: its words alone state the
+concept (``=rett til innsyn``), so it needs none of the context a field otherwise asks
+for (a rights or legal-basis cue nearby). Patterns must not use capturing groups. Within a field, earlier concepts
 win where two patterns match at the same place: list the specific before the general.
 """
 
@@ -33,6 +35,8 @@ CUES = (
     "subprocessor", "third_party", "controller", "retention", "recipient", "outside_eea",
 )  # fmt: skip
 UNITS = {"D", "W", "M", "Y"}
+STRONG = "="
+"""A pattern starting with ``=`` says its concept by itself: it needs no context cue."""
 
 
 class LexiconError(RopaError):
@@ -114,8 +118,10 @@ def lexicon(language: str) -> Lexicon:
     for fname, concepts in data.get("fields", {}).items():
         names = list(concepts)
         for c in names:
-            _compile(c, list(concepts[c] or []), where)
-        labelled = [(c, p) for c in names for p in concepts[c] or []]
+            _compile(c, [p.removeprefix(STRONG) for p in concepts[c] or []], where)
+        labelled = [
+            (c + STRONG if p.startswith(STRONG) else c, p.removeprefix(STRONG)) for c in names for p in concepts[c] or []
+        ]
         fields[fname] = FieldMatcher(names, PatternSet(labelled))
     cues = {}
     for cname, patterns in data.get("cues", {}).items():
