@@ -8,6 +8,7 @@ quotes the sentence (or list item) it came from and carries a confidence.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from typing import Any
@@ -56,11 +57,19 @@ EEA = set(
     ]
 )
 LANGUAGE_COUNTRY = {"nb": "NO", "nn": "NO", "sv": "SE", "da": "DK"}
-_DATE = re.compile(
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "mai": 5, "maj": 5, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "okt": 10, "oct": 10, "nov": 11, "des": 12, "dec": 12,
+}  # fmt: skip
+_DATE_VALUE = re.compile(
+    r"(?<!\d)(?:(\d{1,2})[./-](\d{1,2})[./-](\d{4})|(\d{4})-(\d{2})-(\d{2})"
+    r"|(\d{1,2})\.?[ \t]+([a-zæøåäö]{3})[a-zæøåäö]*\.?[ \t]+(\d{4}))(?!\d)",
+    re.I,
+)
+_DATE_CUE = re.compile(
     r"(?:oppdatert|sist endret|gjeld(?:ende|ande) fr[aå]|uppdaterad|senast (?:uppdaterad|ändrad)|gäller från|"
-    r"opdateret|"
-    r"senest (?:opdateret|ændret)|gældende fra|updated|effective|last (?:updated|modified|revised)|versjon|version)"
-    r"[^0-9\n]{0,25}(\d{1,2})[./-](\d{1,2})[./-](\d{4})|(\d{4})-(\d{2})-(\d{2})",
+    r"opdateret|senest (?:opdateret|ændret)|gældende fra|updated|effective|last (?:updated|modified|revised)|"
+    r"versjon|version|oppdatering\w*|revid\w+|revised)[^0-9\n]{0,60}$",
     re.I,
 )
 
@@ -129,9 +138,10 @@ def assemble(
     )
     activity_sections = purpose_sections if 2 <= len(purpose_sections) <= 15 else []
 
+    homes = [u.section if u.section in activity_sections else None for u in layout.units]
+
     def home(unit: int) -> int | None:
-        s = section_of(unit)
-        return s if s in activity_sections else None
+        return homes[unit]
 
     organisations, recipients = _organisations(layout, lowered, lex, parties, findings, q)
     activities: list[dict[str, Any]] = []
@@ -206,18 +216,25 @@ def _policy(layout: Layout, q: _Quoter, file_name: str, language: str) -> dict[s
     if layout.units:
         first = 0
         out["title"] = {"value": layout.quote(first), **q.unit(first, confidence=0.6)}
-    m = _DATE.search(layout.text[:3000]) or _DATE.search(layout.text[-1500:])
-    if m:
-        base = 0 if m.string is layout.text and m.start() < 3000 else len(layout.text) - len(m.string)
-        g = m.groups()
-        day, month, year = (g[0], g[1], g[2]) if g[2] else (g[5], g[4], g[3])
-        try:
-            import datetime as dt
-
-            value = dt.date(int(year), int(month), int(day))
-            out["issued"] = {"value": value, **q.span(base + m.start(), base + m.end(), confidence=0.6)}
-        except ValueError:
-            pass
+    text = layout.text
+    for lo, hi in ((0, 3000), (max(3000, len(text) - 1500), len(text))):
+        for m in _DATE_VALUE.finditer(text, lo, hi):
+            cue = _DATE_CUE.search(text, max(0, m.start() - 80), m.start())
+            if cue is None:
+                continue
+            g = m.groups()
+            if g[2]:
+                day, month, year = int(g[0]), int(g[1]), int(g[2])
+            elif g[3]:
+                day, month, year = int(g[5]), int(g[4]), int(g[3])
+            else:
+                day, month, year = int(g[6]), _MONTHS.get(g[7].lower(), 0), int(g[8])
+            try:
+                value = dt.date(year, month, day)
+            except ValueError:
+                continue
+            out["issued"] = {"value": value, **q.span(cue.start(), m.end(), confidence=0.6)}
+            return out
     return out
 
 

@@ -14,7 +14,7 @@ from ropakg.errors import PolicyError
 
 SUPPORTED = ("nb", "nn", "sv", "da", "en")
 _NAMES = {"nb": "Norwegian bokmål", "nn": "Norwegian nynorsk", "sv": "Swedish", "da": "Danish", "en": "English"}
-_SAMPLE = 800
+_SAMPLE = 500
 
 
 @lru_cache(maxsize=1)

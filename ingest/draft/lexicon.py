@@ -120,7 +120,9 @@ def lexicon(language: str) -> Lexicon:
         for c in names:
             _compile(c, [p.removeprefix(STRONG) for p in concepts[c] or []], where)
         labelled = [
-            (c + STRONG if p.startswith(STRONG) else c, p.removeprefix(STRONG)) for c in names for p in concepts[c] or []
+            (c + STRONG if p.startswith(STRONG) else c, p.removeprefix(STRONG))
+            for c in names
+            for p in concepts[c] or []
         ]
         fields[fname] = FieldMatcher(names, PatternSet(labelled))
     cues = {}

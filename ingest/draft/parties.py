@@ -201,6 +201,23 @@ def _addresses(text: str) -> list[re.Match[str]]:
     return out
 
 
+_PHONE_START = re.compile(r"(?:\+|00)(?:47|46|45)|(?<!\d)\d{2,3}[ \t]\d{2}")
+
+
+def _phones(text: str) -> list[re.Match[str]]:
+    """Telephone numbers; the full pattern is tried only where one can start (fast)."""
+    out: list[re.Match[str]] = []
+    for start in _PHONE_START.finditer(text):
+        if out and start.start() < out[-1].end():
+            continue
+        m = PHONE.match(text, start.start())
+        if m is None and start.start() > 0:
+            m = PHONE.match(text, start.start() - 1) if text[start.start() - 1] == "+" else None
+        if m:
+            out.append(m)
+    return out
+
+
 def _emails(text: str) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     at = text.find("@")
@@ -220,11 +237,14 @@ def _contact(layout: Layout, parties: Parties) -> None:
         if value.lower() not in seen:
             seen.add(value.lower())
             parties.contacts.append((value, m.start(), m.start() + len(value)))
-    for m in PHONE.finditer(text):
+    for m in _phones(text):
         before = text[max(0, m.start() - 40) : m.start()]
         if PHONE_CUE.search(before) or m.group(0).startswith(("+", "00")):
             parties.contacts.append((m.group(0), m.start(), m.end()))
+    lowered = text.lower()
     for pattern, country in ORG_NUMBER:
+        if "org" not in lowered and "foretaks" not in lowered and "cvr" not in lowered:
+            break
         found = pattern.search(text)
         if found:
             parties.identifier = (found.group(1), found.start(1), found.end(1), country)
