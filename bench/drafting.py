@@ -12,6 +12,7 @@ are 5-20 kB; the figure is reported overall and per size band. Writing the draft
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -35,10 +36,8 @@ def measure(repeat: int = 20) -> dict[str, Any]:
     from ingest.draft import draft_text
     from ingest.draft.output import to_yaml
 
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, honestly
-    except (AttributeError, OSError):
-        pass
     texts = corpus()
     drafts = [draft_text(t, file_name=n) for n, t in texts]  # warm-up
     rounds = []
