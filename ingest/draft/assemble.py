@@ -133,9 +133,15 @@ def assemble(
         by_field[f.field].append(f)
     section_of = lambda f_unit: layout.units[f_unit].section  # noqa: E731
 
-    purpose_sections = sorted(
-        {section_of(f.unit) for f in by_field["purposes"] if layout.sections[section_of(f.unit)].heading is not None}
-    )
+    def topical(section: int) -> bool:
+        """A section about one field (rights, security, ...) is not a processing activity."""
+        heading = layout.sections[section].heading
+        if heading is None:
+            return False
+        u = layout.units[heading]
+        return not lex.cue("field_heading", lowered[u.start : u.end])
+
+    purpose_sections = sorted({section_of(f.unit) for f in by_field["purposes"] if topical(section_of(f.unit))})
     activity_sections = purpose_sections if 2 <= len(purpose_sections) <= 15 else []
 
     homes = [u.section if u.section in activity_sections else None for u in layout.units]

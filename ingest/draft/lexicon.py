@@ -32,7 +32,7 @@ FIELDS = (
 )  # fmt: skip
 CUES = (
     "negation", "negation_exceptions", "conditional_we", "rights", "legal_basis", "transfer", "processor",
-    "subprocessor", "third_party", "controller", "retention", "recipient", "outside_eea",
+    "subprocessor", "third_party", "controller", "retention", "recipient", "outside_eea", "field_heading",
 )  # fmt: skip
 UNITS = {"D", "W", "M", "Y"}
 STRONG = "="

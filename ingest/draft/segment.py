@@ -23,6 +23,7 @@ _ABBREVIATIONS = re.compile(
     r"|m\.fl|bl\.\s?a|fx|iflg|ift|vs|mr|mrs|dr|inc|ltd|co|tlf|tel|pr|kap|avd|resp|u\.a|s\.k))\.$",
     re.I,
 )
+_RUN_IN = re.compile(r"([A-ZÆØÅÄÖ][^.:!?\n|]{2,60}):[ \t]+(?=[A-ZÆØÅÄÖ])")
 _INITIAL = re.compile(r"(?<!\w)[A-ZÆØÅ]\.$")
 
 
@@ -138,6 +139,14 @@ def segment(text: str) -> Layout:
             return
         s, e = para[0][0], para[-1][1]
         para.clear()
+        run_in = _RUN_IN.match(text, s, e)
+        if run_in and len(run_in.group(1).split()) <= 6:
+            # "Marketing: we send ..." -- a paragraph that opens with its own heading
+            level = sections[-1].level + 1 if sections[-1].heading is not None else 2
+            sections.append(Section(heading=len(units), level=level))
+            units.append(Unit(run_in.start(1), run_in.end(1), "heading", len(sections) - 1))
+            sections[-1].units.append(len(units) - 1)
+            s = run_in.end()
         for a, b in _sentences(text, s, e):
             units.append(Unit(a, b, "sentence", len(sections) - 1))
             sections[-1].units.append(len(units) - 1)
