@@ -71,7 +71,8 @@ def test_negations_and_conditions_are_not_drafted_as_happening() -> None:
     assert {"pd:EmailAddress", "pd:Name"} <= _values(record, "personal_data")
     assert {r["concept"] for r in record["rights"]} == {"eu-gdpr:A15", "eu-gdpr:A16", "eu-gdpr:A77"}
     assert record["controller"]["name"]["value"] == "Fjordlys Regnskap AS"
-    retention = [r for a in record["activities"] for r in (a["retention"] if isinstance(a["retention"], list) else [])]
+    blocks = [*record["activities"], record.get("applies_to_all") or {}]
+    retention = [r for a in blocks for r in (a.get("retention") if isinstance(a.get("retention"), list) else [])]
     assert any(r.get("duration") == "P12M" for r in retention)
     recipients = [
         r for a in record["activities"] for r in (a["recipients"] if isinstance(a["recipients"], list) else [])
