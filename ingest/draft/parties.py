@@ -52,6 +52,10 @@ COUNTRY_WORDS = {
     "DK": re.compile(r"\b(?:Danmark|Denmark|Danish|dansk)\b"),
 }
 _PHONE_COUNTRY = {"47": "NO", "46": "SE", "45": "DK"}
+# "Arbeids- og velferdsdirektoratet som er behandlingsansvarleg": the name just before the cue
+_NAME_BEFORE_CUE = re.compile(
+    rf"([{_UPPER}][\w&.'’-]*(?:[ \t]+(?:(?:og|och|and)[ \t]+[\w-]+|[{_UPPER}][\w&.'’-]*)){{0,4}})[^{_UPPER}]*$"
+)
 _TITLE_WORDS = re.compile(
     r"^(?:Personvern\w*|Integritet\w*|Privacy|Privatliv\w*|Persondata\w*|Dataskydd\w*|Cookie\w*|Policy|Vilkår|Villkor)$",
     re.I,
@@ -171,9 +175,7 @@ def _controller(layout: Layout, lowered: str, lex: Lexicon, entities: list[Menti
         if not cue:
             continue
         original = text[u.start : u.start + cue.start()]
-        m = re.search(
-            rf"([{_UPPER}][\w&.'’-]*(?:[ \t-]+(?:og|och|and|[{_UPPER}][\w&.'’-]*)){{0,4}})[^{_UPPER}]*$", original
-        )
+        m = _NAME_BEFORE_CUE.search(original)
         if m and not _NOT_NAMES.match(m.group(1).split()[0]):
             s = u.start + m.start(1)
             return Mention(
