@@ -12,10 +12,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from rdflib import RDF
 
+from ingest.mapping import map_record
 from ingest.records import record_problems
-from ingest.reference import registry_keys
+from ingest.reference import eea_codes, registry_keys
 from ingest.vocab import Vocabulary
+from ropakg.namespaces import DPV
 from ropakg.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +39,11 @@ def checker():  # type: ignore[no-untyped-def]
     return check
 
 
+@pytest.fixture(scope="module")
+def eea() -> frozenset[str]:
+    return eea_codes(Paths.default(ROOT).dpv)
+
+
 def test_the_devset_has_records() -> None:
     assert len(RECORDS) >= 6
 
@@ -50,10 +58,27 @@ def test_record_has_no_problems(checker, path: Path) -> None:  # type: ignore[no
     assert checked.evidence, "a record without any quoted evidence"
 
 
+@pytest.mark.parametrize("path", RECORDS, ids=[p.stem for p in RECORDS])
+def test_record_maps_to_a_policy_graph(checker, eea: frozenset[str], path: Path) -> None:  # type: ignore[no-untyped-def]
+    checked, problems = checker(path)
+    assert checked is not None and not problems
+    graph = map_record(checked, eea)
+    activities = set(graph.subjects(RDF.type, DPV.PersonalDataProcess))
+    assert len(activities) == len(checked.record.activities)
+
+
 def test_every_devset_policy_has_one_record(checker) -> None:  # type: ignore[no-untyped-def]
     files = [checker(path)[0].record.policy.file for path in RECORDS]
     assert len(files) == len(set(files)), "two records read the same policy"
-    assert set(files) <= {p.name for p in POLICIES}
+    assert set(files) == {p.name for p in POLICIES}
+
+
+def test_texts_are_the_shared_development_policies_byte_for_byte() -> None:
+    shared = ROOT.parent / "shared" / "dev-policies"
+    if not shared.is_dir():
+        pytest.skip("the shared development policies are not beside the project")
+    for policy in POLICIES:
+        assert policy.read_bytes() == (shared / policy.name).read_bytes(), policy.name
 
 
 def test_devset_stays_out_of_the_main_build() -> None:
