@@ -21,6 +21,7 @@ from tests.conftest import FIXTURES, ROOT
 
 DRAFT = FIXTURES / "draft"
 SEEDS = sorted((ROOT / "data" / "policies").glob("*.txt"))
+DEVSET = sorted((ROOT / "data" / "devset" / "policies").glob("*.txt"))
 DPV = "https://w3id.org/dpv#"
 
 
@@ -37,7 +38,7 @@ def _values(record: dict, field: str) -> set[str]:  # type: ignore[type-arg]
     return out
 
 
-@pytest.mark.parametrize("policy", SEEDS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("policy", SEEDS + DEVSET, ids=lambda p: p.stem)
 def test_a_draft_is_a_valid_record_whose_quotes_are_where_it_says(policy: Path) -> None:
     d = draft_file(policy)
     Record.model_validate(d.record)  # the curated-record schema, unknown fields are errors
@@ -49,6 +50,12 @@ def test_a_draft_is_a_valid_record_whose_quotes_are_where_it_says(policy: Path) 
                 match = text.find(value["quote"], value.get("occurrence", 1))
                 assert match is not None and match.exact == value["quote"]
                 assert 0 < value["confidence"] <= 1
+
+
+@pytest.mark.parametrize("policy", DEVSET, ids=lambda p: p.stem)
+def test_drafts_of_real_policies_pass_the_checks_a_curated_record_gets(policy: Path) -> None:
+    graph = to_graph(draft_file(policy))  # schema, concept kinds, quotes found, mapping
+    assert len(graph) > 50
 
 
 def test_the_seed_drafts_map_to_dpv_with_offsets_on_every_value() -> None:

@@ -104,6 +104,10 @@ def gazetteer() -> tuple[PatternSet, list[Service]]:
     services: list[Service] = []
     parts: list[tuple[str, str]] = []
     for entry in data["services"]:
+        if not isinstance(entry.get("country"), str):
+            raise ValueError(
+                f"{GAZETTEER}: {entry.get('id')}: country must be a quoted ISO code (YAML reads NO as false)"
+            )
         services.append(
             Service(
                 **{k: entry[k] for k in ("id", "entity", "country", "kind", "role", "source")},
