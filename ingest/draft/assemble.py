@@ -158,7 +158,7 @@ def assemble(
         recips = [r for unit, r in recipients if home(unit) == group]
         transfers = [
             t
-            for unit, t in _transfers(layout, by_field, parties, q, {o["id"] for o in organisations})
+            for unit, t in _transfers(layout, lowered, lex, by_field, parties, q, {o["id"] for o in organisations})
             if home(unit) == group
         ]
         retention = _retention(
@@ -342,7 +342,13 @@ def _organisations(
 
 
 def _transfers(
-    layout: Layout, by_field: dict[str, list[Finding]], parties: Parties, q: _Quoter, known: set[str]
+    layout: Layout,
+    lowered: str,
+    lex: Lexicon,
+    by_field: dict[str, list[Finding]],
+    parties: Parties,
+    q: _Quoter,
+    known: set[str],
 ) -> list[tuple[int, dict[str, Any]]]:
     out: list[tuple[int, dict[str, Any]]] = []
     mechanisms = {f.unit: f for f in by_field["mechanisms"]}
@@ -353,6 +359,11 @@ def _transfers(
     for f in by_field["countries"]:
         if f.concept in EEA or (f.unit, f.concept) in seen:
             continue
+        unit = layout.units[f.unit]
+        lead = layout.units[unit.lead] if unit.lead is not None else None
+        context = lowered[unit.start : unit.end] + " " + (lowered[lead.start : lead.end] if lead else "")
+        if not (lex.cue("transfer", context) or lex.cue("outside_eea", context) or f.unit in mechanisms):
+            continue  # a country named, but nothing said about data going there
         seen.add((f.unit, f.concept))
         u = layout.units[f.unit]
         nearby = [

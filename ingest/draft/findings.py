@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from ingest.draft.lexicon import STRONG, Lexicon
 from ingest.draft.segment import Layout
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:men|og|eller|but|and|or|utan|uten|men|samt|og)\b")
+# A negation reaches over lists ("we do not collect your phone number or your date of
+# birth") to the end of its clause; these words end the clause or turn it around.
+_CLAUSE_BREAK = re.compile(
+    r"[;:()]|\b(?:men|but|however|dock|imidlertid|derimot|bortsett fra|unntatt|med unntak av|except|other than|"
+    r"andre enn|förutom|utom|undtagen|med undtagelse af|bortset fra|unless|med mindre|medmindre|såfremt|om inte|"
+    r"which|som|der|hvor|where|när|når|when)\b"
+)
 
 # Fields whose values need a context cue in the sentence, its list lead or heading.
 CONTEXT = {"rights": "rights", "legal_bases": "legal_basis", "retention_events": "retention"}

@@ -69,7 +69,7 @@ class PatternSet:
         self._ac = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
         self._fallback = fallback
         self._fallback_regex = (
-            re.compile(r"(?<!\w)(?:" + "|".join(f"({labelled[i][1]})" for i in fallback) + ")") if fallback else None
+            re.compile(r"(?<![\w-])(?:" + "|".join(f"({labelled[i][1]})" for i in fallback) + ")") if fallback else None
         )
 
     def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
@@ -77,7 +77,7 @@ class PatternSet:
         if self._ac is not None:
             tried: set[tuple[int, int]] = set()
             for key, start, _ in self._ac.find_matches_as_indexes(lowered, overlapping=True):
-                if start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+                if start and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
                     continue
                 for i in self._key_patterns[key]:
                     if (start, i) in tried:
