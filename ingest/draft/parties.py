@@ -191,7 +191,32 @@ def _controller(layout: Layout, lowered: str, lex: Lexicon, entities: list[Menti
             s = u.start + cue.end() + m2.start(1)
             name = _clean_name(m2.group(1))
             return Mention(name, s, s + len(name), layout.units.index(u)), "name after the controller statement"
-    return None, "not found"
+    return _from_domain(layout), "name matching the contact e-mail domain"
+
+
+_GENERIC_DOMAINS = {"gmail", "hotmail", "outlook", "yahoo", "live", "icloud", "online", "mail", "post", "email"}
+
+
+def _from_domain(layout: Layout) -> Mention | None:
+    """The organisation whose name is the policy's e-mail domain ("post@acme.no" -> "Acme").
+
+    An abbreviation in brackets takes the name before it: "Polyteknisk Forening (PF)".
+    """
+    text = layout.text
+    for m in _emails(text):
+        label = m.group(0).rsplit("@", 1)[1].split(".")[-2].lower()
+        if len(label) < 2 or label in _GENERIC_DOMAINS:
+            continue
+        for w in re.finditer(rf"(?<![\w@./-]){re.escape(label)}(?![\w@/-]|\.\w)", text, re.I):
+            start, end = w.start(), w.end()
+            if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+                before = re.search(rf"([{_UPPER}][\w-]*(?:[ \t]+[{_UPPER}][\w-]*){{0,4}})[ \t]*$", text[: start - 1])
+                if before:
+                    start, end = before.start(1), before.end(1)
+            if not text[start].isupper():
+                continue
+            return Mention(text[start:end], start, end, layout.unit_at(start))
+    return None
 
 
 _POSTCODE = re.compile(rf"(?<![\d-])(?:\d{{4}}|\d{{3}}[ \t]?\d{{2}})[ \t]+[{_UPPER}]")
