@@ -18,7 +18,7 @@ from ingest.draft.segment import Layout
 _CLAUSE_BREAK = re.compile(
     r"[;:()]|\b(?:men|but|however|dock|imidlertid|derimot|bortsett fra|unntatt|med unntak av|except|other than|"
     r"andre enn|förutom|utom|undtagen|med undtagelse af|bortset fra|unless|med mindre|medmindre|såfremt|om inte|"
-    r"which|som|der|hvor|where|när|når|when)\b"
+    r"which|som|der|hvor|where|när|når|when|och vi|og vi|and we)\b"
 )
 
 # Fields whose values need a context cue in the sentence, its list lead or heading.

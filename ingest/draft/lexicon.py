@@ -109,7 +109,12 @@ def _read(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def lexicon(language: str) -> Lexicon:
     """The compiled lexicon for a language code (nb, nn, sv, da, en)."""
-    data = _merge(_read("common"), _read(language))
+    own = _read(language)
+    data = _merge(_read("common"), own)
+    for fname, concepts in data.get("fields", {}).items():
+        # the language's own concepts first: its specific words win over the shared general ones
+        first = list(own.get("fields", {}).get(fname, {}))
+        data["fields"][fname] = {c: concepts[c] for c in [*first, *(c for c in concepts if c not in first)]}
     where = str(LEXICON_DIR / f"{language}.yaml")
     unknown = set(data.get("fields", {})) - set(FIELDS)
     if unknown:

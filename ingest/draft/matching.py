@@ -4,9 +4,9 @@ Python's regular expressions try every alternative at every word start, which is
 for large lexicons. Most patterns begin with a literal word stem, so an Aho-Corasick
 automaton (Rust, ``ahocorasick_rs``) finds every place a stem occurs in one scan, and
 only there is the full pattern tried. Patterns without a literal stem of two or more
-characters are run as one ordinary regular expression. The result is the same as
-``re.finditer`` over ``(?<!\\w)(?:p0|p1|...)``: leftmost matches, the earlier pattern
-winning at the same position, no overlaps.
+characters are run as one ordinary regular expression. At each word start the earlier
+pattern wins; a match starting at a later word inside a longer one is kept, so that
+"improve and monitor our website" yields both purposes.
 """
 
 from __future__ import annotations
@@ -91,10 +91,10 @@ class PatternSet:
                 found.append((m.start(), self._fallback[(m.lastindex or 1) - 1], m.end()))
         found.sort()
         out: list[tuple[int, int, str]] = []
-        last_end = -1
+        last_start = -1
         for start, i, end in found:
-            if start < last_end:
-                continue
+            if start == last_start:
+                continue  # the earlier pattern wins where two start at the same word
             out.append((start, end, self.labels[i]))
-            last_end = end
+            last_start = start
         return out
