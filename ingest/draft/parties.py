@@ -149,13 +149,71 @@ def find_parties(layout: Layout, lowered: str, lex: Lexicon) -> Parties:
         if any(a <= start < b or start <= a < m.end() for a, b in taken):
             continue
         entities.append(Mention(_clean_name(text[start : m.end()]), start, m.end(), layout.unit_at(start)))
+    listed = _listed(layout, lowered, lex, [*mentions, *entities])
     controller, how = _controller(layout, lowered, lex, entities)
     if controller is not None:
         key = controller.name.lower()
         entities = [e for e in entities if not (e.name.lower().endswith(key) or key.endswith(e.name.lower()))]
-    parties = Parties(controller, how, organisations=mentions + entities)
+    if controller is not None:
+        key = controller.name.lower()
+        listed = [e for e in listed if e.name.lower() != key]
+    parties = Parties(controller, how, organisations=mentions + entities + listed)
     _contact(layout, parties)
     return parties
+
+
+_LISTED_NAME = re.compile(rf"([{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}0-9][\w&.'’-]*){{0,3}})(?=[ \t]*(?:$|[(:,–-]|\n))")
+_ORG_CUES = ("processor", "subprocessor", "third_party")
+_NAME_WORDS = rf"[{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}0-9][\w&.'’-]*){{0,2}}"
+# "Vi bruker Skyra til å ...", "We use Hotjar to ...": a named tool is a recipient of data
+_WE_USE = re.compile(
+    rf"\b(?:[Vv]i|[Ww]e)[ \t]+(?:bruker|benytter|brukar|nyttar|använder|anvender|bruger|use|uses)"
+    rf"(?:[ \t]+(?:oss[ \t]+av|også|også))?[ \t]+({_NAME_WORDS})[ \t]+(?:til|for|för|to|som|as|på|i)\b"
+)
+_SERVICES_WORD = re.compile(
+    r"(?:tjenest|tjänst|tjenest|services?|partner|leverandør|leverantör|verktøy|verktyg|værktøj|tools?)\w*"
+)
+_LIST_SPLIT = re.compile(r"[ \t]*([^,;()\n]+?)[ \t]*(?:,|;|\(|\)|\bog\b|\boch\b|\band\b|\bsamt\b|\.$|$)")
+
+
+def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) -> list[Mention]:
+    """Names listed under a sentence about processors or third parties ("Vi bruker
+    følgende leverandører:" then "- Skyra (spørreundersøkelser)"), when the list item
+    starts with a name and is not a category of data."""
+    text = layout.text
+    taken = {(m.start, m.end) for m in known}
+    out: list[Mention] = []
+
+    def add(start: int, end: int, unit: int) -> None:
+        name = _clean_name(text[start:end])
+        if len(name) < 2 or any(a <= start < b for a, b in taken) or _NOT_NAMES.match(name.split()[0]):
+            return
+        if any(f.finditer(name.lower()) for f in lex.fields.values()):  # "Navn", "E-post": data, not a company
+            return
+        taken.add((start, end))
+        out.append(Mention(name, start, start + len(name), unit))
+
+    for m in _WE_USE.finditer(text):
+        add(m.start(1), m.end(1), layout.unit_at(m.start(1)))
+    for i, u in enumerate(layout.units):
+        sentence = text[u.start : u.end]
+        colon = sentence.find(":")
+        if u.kind == "sentence" and 0 < colon < len(sentence) - 3:
+            head = lowered[u.start : u.start + colon]
+            if any(lex.cue(c, head) for c in _ORG_CUES) or _SERVICES_WORD.search(head):
+                for chunk in _LIST_SPLIT.finditer(sentence, colon + 1):
+                    if _LISTED_NAME.fullmatch(chunk.group(1)):
+                        add(u.start + chunk.start(1), u.start + chunk.end(1), i)
+        if u.kind != "item" or u.lead is None:
+            continue
+        lead = layout.units[u.lead]
+        lead_text = lowered[lead.start : lead.end]
+        if not any(lex.cue(c, lead_text) for c in _ORG_CUES) or not lead_text.rstrip().endswith(":"):
+            continue
+        m = _LISTED_NAME.match(text, u.start, u.end)
+        if m is not None:
+            add(m.start(1), m.end(1), i)
+    return out
 
 
 def _controller(layout: Layout, lowered: str, lex: Lexicon, entities: list[Mention]) -> tuple[Mention | None, str]:
