@@ -210,9 +210,9 @@ def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) ->
         lead_text = lowered[lead.start : lead.end]
         if not any(lex.cue(c, lead_text) for c in _ORG_CUES) or not lead_text.rstrip().endswith(":"):
             continue
-        m = _LISTED_NAME.match(text, u.start, u.end)
-        if m is not None:
-            add(m.start(1), m.end(1), i)
+        item = _LISTED_NAME.match(text, u.start, u.end)
+        if item is not None:
+            add(item.start(1), item.end(1), i)
     return out
 
 
