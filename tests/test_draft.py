@@ -251,3 +251,29 @@ def test_decode_prefers_a_declared_charset() -> None:
 def test_draft_text_without_headings_makes_one_activity() -> None:
     d = draft_text("We collect your e-mail address to send you our newsletter. We never sell your data.", lang="en")
     assert len(d.record["activities"]) == 1
+
+
+KIND = {
+    "purposes": "purpose", "personal_data": "personal data", "data_subjects": "data subject",
+    "legal_bases": "legal basis", "rights": "right", "measures": "measure", "sources": "data source",
+    "authorities": "authority", "mechanisms": "transfer mechanism",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "sv", "da", "en"])
+def test_every_lexicon_concept_is_defined_and_of_its_field_kind(language: str) -> None:
+    from ingest.draft.lexicon import concepts_used
+    from ingest.draft.retention import EVENTS
+    from ingest.vocab import Vocabulary
+
+    vocab = Vocabulary.default()
+    used = concepts_used(language)
+    assert len(used["purposes"]) > 20 and len(used["personal_data"]) > 20
+    for field, concepts in used.items():
+        for concept in concepts:
+            if field == "countries":
+                assert vocab.is_kind(f"https://w3id.org/dpv/loc#{concept}", "country"), concept
+            elif field == "retention_events":
+                assert concept in EVENTS, concept
+            else:
+                vocab.check(concept, KIND[field])  # raises with a suggestion when wrong
