@@ -20,7 +20,7 @@ Exit codes:
   5  a policy file is missing, unreadable, not UTF-8, binary or too large
   6  a query is refused or does not parse
   7  there is no build yet (run `ropa build`)
-  8  a SPARQL endpoint cannot be reached"""
+  8  a SPARQL endpoint or graph store cannot be reached, refuses, or cuts an answer short"""
 
 
 class _Group(click.Group):

@@ -2,8 +2,10 @@
 
 Every named graph goes to ``URL?graph=IRI``: the first chunk of its triples with PUT
 (which replaces a graph of that name), further chunks with POST (which adds to it), so
-no request body exceeds ``chunk`` triples (N-Triples, UTF-8). One keep-alive connection
-carries all requests.
+no request body exceeds ``chunk`` triples (N-Triples, UTF-8) — except that triples
+linked by blank nodes stay in one request, since a server reads each request's
+blank-node labels afresh. (A blank node shared by two named graphs would become two;
+the build has none.) One keep-alive connection carries all requests.
 
 Stores that guard updates with HTTP authentication (Virtuoso's
 ``/sparql-graph-crud-auth`` asks for Digest, GraphDB and Fuseki for Basic) get the
@@ -36,6 +38,7 @@ def _challenge(header: str) -> tuple[str, dict[str, str]]:
     scheme = "digest" if re.search(r"\bdigest\b", header, re.I) else "basic"
     at = re.search(r"\bdigest\b", header, re.I) if scheme == "digest" else None
     text = header[at.end() :] if at else header
+    text = re.split(r",\s*(?:basic|bearer|negotiate|digest)\b", text, maxsplit=1, flags=re.I)[0]
     params = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in _PARAM.finditer(text)}
     return scheme, params
 
@@ -170,13 +173,42 @@ class GraphStore:
 
 
 def chunks(store: ox.Store, graph: ox.NamedNode, size: int) -> Iterator[tuple[int, bytes]]:
-    """The triples of one named graph as N-Triples bodies of at most ``size`` triples."""
+    """The triples of one named graph as N-Triples bodies of at most ``size`` triples.
+
+    A server reads the blank-node labels of each request afresh, so triples linked by
+    blank nodes (an RDF list, an OWL restriction) travel in the same request: such a
+    group is never split, and one larger than ``size`` goes alone in one request.
+    """
     batch: list[ox.Triple] = []
+    parent: dict[str, str] = {}  # union-find over blank-node labels
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    linked: list[tuple[str, ox.Triple]] = []
     for q in store.quads_for_pattern(None, None, None, graph):
-        batch.append(ox.Triple(q.subject, q.predicate, q.object))
-        if len(batch) == size:
+        triple = ox.Triple(q.subject, q.predicate, q.object)
+        blanks = [t.value for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)]
+        if not blanks:
+            batch.append(triple)
+            if len(batch) == size:
+                yield len(batch), ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
+                batch = []
+            continue
+        if len(blanks) == 2:
+            parent[root(blanks[0])] = root(blanks[1])
+        linked.append((blanks[0], triple))
+    groups: dict[str, list[ox.Triple]] = {}
+    for label, triple in linked:
+        groups.setdefault(root(label), []).append(triple)
+    for group in groups.values():
+        if batch and len(batch) + len(group) > size:
             yield len(batch), ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
             batch = []
+        batch.extend(group)
     if batch:
         yield len(batch), ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
 

@@ -17,6 +17,7 @@ Protocol, HTTP Digest authentication as ``dba``).
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import subprocess
@@ -77,6 +78,16 @@ MaxQueryCostEstimationTime = 0
 def virtuoso_binary() -> str | None:
     """The ``virtuoso-t`` server of the Debian package, or None when not installed."""
     return shutil.which("virtuoso-t")
+
+
+def virtuoso_version() -> str | None:
+    """``7.2.5.3229`` or the like, from ``virtuoso-t -?``; None when not installed."""
+    binary = virtuoso_binary()
+    if binary is None:
+        return None
+    proc = subprocess.run([binary, "-?"], capture_output=True, text=True, timeout=30, check=False)
+    found = re.search(r"Version (\S+?)(?:-|\s)", proc.stdout + proc.stderr)
+    return found.group(1) if found else "unknown"
 
 
 class Virtuoso:
@@ -165,6 +176,40 @@ class Virtuoso:
         if proc.returncode != 0:
             raise RopaError(f"could not set the dba password: {(proc.stderr or proc.stdout).strip()[:200]}")
         self.password = new
+
+    def sql(self, script: str, timeout: int = 3600) -> str:
+        """Run SQL statements (each ending in ``;``) as ``dba`` with ``isql-vt``; its output."""
+        isql = shutil.which("isql-vt") or shutil.which("isql")
+        if isql is None:
+            raise RopaError("isql-vt is not installed (it comes with virtuoso-opensource)")
+        proc = subprocess.run(
+            [isql, f"{self.host}:{self.sql_port}", "dba", self.password],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        errors = [line for line in proc.stdout.splitlines() if "Error" in line]
+        if proc.returncode != 0 or errors:
+            raise RopaError(f"Virtuoso SQL failed: {(errors or [proc.stderr.strip()])[0][:300]}")
+        return proc.stdout
+
+    def bulk_load(self, nquads: Path) -> None:
+        """Load an N-Quads file with Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run``),
+        the way to load 10^8 triples; the file is moved into the server's directory."""
+        if self.directory is None:
+            raise RopaError("the Virtuoso server is not running")
+        inbox = self.directory / "load"
+        inbox.mkdir(exist_ok=True)
+        target = inbox / (nquads.stem + ".nq")
+        shutil.move(str(nquads), target)
+        self.sql(
+            f"ld_dir('{inbox}', '{target.name}', 'urn:ropa-kg:no-default-graph');\nrdf_loader_run();\ncheckpoint;\n"
+        )
+        failed = self.sql("SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;\n")
+        if "0 Rows" not in failed:
+            raise RopaError(f"Virtuoso's bulk loader failed: {failed.strip()[-300:]}")
 
     def log_tail(self, lines: int = 3) -> str:
         log = self.directory / "virtuoso.log" if self.directory else None

@@ -118,3 +118,16 @@ def test_push_without_the_right_credentials_is_one_line_and_exit_8(
     result = CliRunner().invoke(main, [*_home(seeds), "push", "--endpoint", virtuoso.graph_store, *extra], env=env)
     assert result.exit_code == 8
     assert result.output.count("\n") == 1 and message in result.output
+
+
+def test_server_benchmark_runs_on_a_tiny_size() -> None:
+    from bench.servers import run
+
+    text = run(20, repeat=1, bulk=False)
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert "`ropa push` to Oxigraph server (Graph Store Protocol)" in rows
+    for name in QUESTIONS:
+        cells = [c.strip() for c in rows[name].strip("|").split("|")]
+        assert cells[4] == "yes", (name, "Oxigraph server")
+        if virtuoso_binary() is not None and name not in VIRTUOSO_DIFFERS:
+            assert cells[6] == "yes", (name, "Virtuoso")
