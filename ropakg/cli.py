@@ -20,7 +20,7 @@ Exit codes:
   5  a policy file is missing, unreadable, not UTF-8, binary or too large
   6  a query is refused or does not parse
   7  there is no build yet (run `ropa build`)
-  8  a SPARQL endpoint cannot be reached"""
+  8  a SPARQL endpoint or graph store cannot be reached, refuses, or cuts an answer short"""
 
 
 class _Group(click.Group):
@@ -272,18 +272,39 @@ def serve(paths: Paths, port: int) -> None:
     "graph_store",
     metavar="URL",
     required=True,
-    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph).",
+    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+    "http://HOST:8890/sparql-graph-crud-auth (Virtuoso).",
+)
+@click.option("--user", metavar="NAME", help="User for HTTP Basic or Digest authentication.")
+@click.option(
+    "--password",
+    metavar="SECRET",
+    envvar="ROPA_ENDPOINT_PASSWORD",
+    help="Password for --user [env ROPA_ENDPOINT_PASSWORD; asked for when not given].",
+)
+@click.option(
+    "--chunk",
+    type=click.IntRange(min=1),
+    default=200_000,
+    show_default=True,
+    help="Most triples in one request (a larger graph goes as a PUT and then POSTs).",
 )
 @click.pass_obj
-def push(paths: Paths, graph_store: str) -> None:
+def push(paths: Paths, graph_store: str, user: str | None, password: str | None, chunk: int) -> None:
     """Upload the dataset to a store that speaks the SPARQL 1.1 Graph Store Protocol.
 
-    Each named graph is sent with HTTP PUT (replacing a graph of the same name there).
+    Each named graph is sent with HTTP PUT (replacing a graph of the same name there;
+    graphs of other names are left alone), in requests of at most --chunk triples.
+    Stores that want credentials for updates get them with HTTP Basic or Digest
+    authentication, as the server asks (Virtuoso: --user dba). For 10^8 triples use
+    the store's bulk loader instead (docs/servers.md).
     """
-    from ropakg.remote import push as run_push
+    from ropakg.graphstore import push as run_push
     from ropakg.store import load
 
-    sent = run_push(load(paths, build=False).store, graph_store)
+    if user is not None and password is None:
+        password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+    sent = run_push(load(paths, build=False).store, graph_store, user=user, password=password, chunk=chunk)
     click.echo(f"pushed {len(sent)} graphs, {sum(sent.values()):,} triples to {graph_store}")
 
 

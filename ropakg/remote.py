@@ -5,14 +5,16 @@
 The server must answer queries over the union of its named graphs (Oxigraph:
 ``--union-default-graph``; Fuseki: ``tdb:unionDefaultGraph``; Virtuoso and GraphDB do
 so by default). :func:`push` uploads every named graph with the SPARQL 1.1 Graph Store
-Protocol (HTTP PUT per graph), so the graphs keep their names.
+Protocol (:mod:`ropakg.graphstore`), so the graphs keep their names.
+
+An answer a server has cut short is an error, never a result: Virtuoso marks a result
+capped by its ``ResultSetMaxRows`` with ``X-SPARQL-MaxRows`` and a partial ("anytime")
+result with ``X-SQL-State``; both raise :class:`EndpointError`.
 """
 
 from __future__ import annotations
 
 import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,15 @@ import pyoxigraph as ox
 
 from ropakg.api import GraphAPI, Rows
 from ropakg.errors import EndpointError, QueryError, QuerySyntaxError
+from ropakg.graphstore import push
 from ropakg.namespaces import sparql_prefixes
 from ropakg.paths import Paths
 from ropakg.sparql import bind_values, check_query, check_syntax
 from ropakg.terms import to_term
 
 TIMEOUT = 60
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+__all__ = ["RemoteGraph", "connect", "push"]
 
 
 def _term(cell: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -37,6 +42,8 @@ def _term(cell: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if "xml:lang" in cell:
         return ox.Literal(value, language=cell["xml:lang"])
     if "datatype" in cell:
+        if cell["datatype"] == XSD_BOOLEAN and value in ("1", "0"):
+            value = "true" if value == "1" else "false"  # Virtuoso writes booleans as 1 and 0
         return ox.Literal(value, datatype=ox.NamedNode(cell["datatype"]))
     return ox.Literal(value)
 
@@ -71,7 +78,9 @@ class RemoteGraph(GraphAPI):
         client.setReturnFormat(JSON)
         client.setTimeout(self.timeout)
         try:
-            result = client.queryAndConvert()
+            answer = client.query()
+            headers = answer.info()
+            result = answer.convert()
         except QueryBadFormed as exc:
             raise QuerySyntaxError(f"the endpoint refused the query: {_first_line(exc)}", file=file) from None
         except urllib.error.HTTPError as exc:
@@ -83,6 +92,13 @@ class RemoteGraph(GraphAPI):
             raise EndpointError(f"{self.endpoint}: {_first_line(exc)}") from None
         if not isinstance(result, dict) or "results" not in result:
             raise QueryError("the endpoint did not answer with SELECT results", file=file)
+        if headers.get("x-sparql-maxrows"):
+            raise EndpointError(
+                f"{self.endpoint} cut the answer at {headers['x-sparql-maxrows']} rows (its result limit); "
+                "raise the server's limit or page with LIMIT/OFFSET"
+            )
+        if headers.get("x-sql-state"):
+            raise EndpointError(f"{self.endpoint} gave a partial answer ({headers['x-sql-state']}: time limit)")
         names = list(result["head"]["vars"])
         rows = [[_term(b[n]) if n in b else None for n in names] for b in result["results"]["bindings"]]
         return names, rows
@@ -96,41 +112,11 @@ def connect(endpoint: str, *, lang: str = "en", queries_dir: Path | None = None)
     return RemoteGraph(endpoint, lang=lang, queries_dir=queries_dir)
 
 
-def push(store: ox.Store, graph_store: str, *, timeout: int = TIMEOUT) -> dict[str, int]:
-    """Upload every named graph of ``store`` to a Graph Store Protocol endpoint (HTTP PUT).
-
-    Returns the number of triples sent per graph. Graphs on the server with the same
-    names are replaced; other graphs are left alone.
-    """
-    sent: dict[str, int] = {}
-    for graph in store.named_graphs():
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        triples = [
-            ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)
-        ]
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        sep = "&" if "?" in graph_store else "?"
-        url = f"{graph_store}{sep}graph={urllib.parse.quote(graph.value, safe='')}"
-        request = urllib.request.Request(
-            url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            raise EndpointError(f"{graph_store} refused graph {graph.value}: HTTP {exc.code} {exc.reason}") from None
-        except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EndpointError(f"cannot reach graph store {graph_store}: {reason}") from None
-        sent[graph.value] = len(triples)
-    return sent
-
-
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
+    """The server's own message from a SPARQLWrapper error (whose text wraps the response body)."""
+    text = str(exc).strip().replace("\\n", "\n")
     for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("QueryBadFormed", "EndPointInternalError")):
+        line = line.strip().removeprefix("b'").removeprefix('b"').strip()
+        if line and not line.startswith(("QueryBadFormed", "EndPointInternalError", "Response:")):
             return line[:300]
     return text[:300]

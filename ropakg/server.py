@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +38,12 @@ def oxigraph_binary() -> str:
     if not found:
         raise RopaError("the Oxigraph server is not installed (pip install oxigraph)")
     return found
+
+
+def oxigraph_version() -> str:
+    """``oxigraph 0.5.13`` or the like: the server command's own version line."""
+    proc = subprocess.run([oxigraph_binary(), "--version"], capture_output=True, text=True, timeout=30, check=False)
+    return proc.stdout.strip() or "oxigraph (unknown version)"
 
 
 def free_port() -> int:
@@ -141,6 +148,74 @@ class Server:
 
     def __enter__(self) -> str:
         return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class Oxigraph:
+    """An Oxigraph server that accepts updates (``oxigraph serve``), on loopback, with a
+    fresh database in a temporary directory, for the length of a ``with`` block.
+
+    ``endpoint`` answers queries over the union of the named graphs; ``graph_store``
+    takes Graph Store Protocol uploads (no authentication: keep it on loopback).
+    """
+
+    def __init__(self, host: str = HOST, timeout_s: int = 300) -> None:
+        self.host = host
+        self.port = free_port()
+        self.timeout_s = timeout_s
+        self.directory: Path | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}/query"
+
+    @property
+    def graph_store(self) -> str:
+        return f"http://{self.host}:{self.port}/store"
+
+    def start(self) -> str:
+        self.directory = Path(tempfile.mkdtemp(prefix="ropa-oxigraph-"))
+        self.process = subprocess.Popen(
+            [
+                oxigraph_binary(),
+                "serve",
+                "--location",
+                str(self.directory),
+                "--bind",
+                f"{self.host}:{self.port}",
+                "--union-default-graph",
+                "--timeout-s",
+                str(self.timeout_s),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(self.endpoint, self.process)
+        except RopaError:
+            self.stop()
+            raise
+        return self.endpoint
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+    def __enter__(self) -> Oxigraph:
+        self.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
