@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -75,8 +75,8 @@ def _checkers(paths: Paths) -> tuple[Vocabulary, set[str]]:
 
 
 @dataclass
-class _Chunk:
-    """What the mapping of some records gives the build."""
+class Chunk:
+    """Some records mapped: their TriG text and what the rest of the build needs from them."""
 
     text: bytes = b""
     records: int = 0
@@ -90,10 +90,10 @@ class _Chunk:
 _context: dict[str, Any] = {}
 
 
-def _map_chunk(files: list[Path]) -> _Chunk:
+def _map_chunk(files: list[Path]) -> Chunk:
     """Check and map records (in a worker: the build set up :data:`_context` before forking)."""
     paths, vocab, registry, eea = (_context[k] for k in ("paths", "vocab", "registry", "eea"))
-    out = _Chunk()
+    out = Chunk()
     parts: list[str] = []
     for path in files:
         checked, problems = record_problems(path, policies_dir=paths.policies, vocab=vocab, registry=registry)
@@ -113,7 +113,7 @@ def _map_chunk(files: list[Path]) -> _Chunk:
     return out
 
 
-def _mapped_chunks(files: list[Path], workers: int) -> Iterator[_Chunk]:
+def _mapped_chunks(files: list[Path], workers: int) -> Iterator[Chunk]:
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     if workers <= 1 or len(files) < SERIAL_BELOW:
         yield from map(_map_chunk, chunks)
@@ -122,7 +122,7 @@ def _mapped_chunks(files: list[Path], workers: int) -> Iterator[_Chunk]:
         yield from pool.imap(_map_chunk, chunks)
 
 
-def _context_store(paths: Paths, progress: Progress) -> ox.Store:
+def context_store(paths: Paths, progress: Progress) -> ox.Store:
     """The DPV vocabulary and ontology graphs."""
     store = ox.Store()
     progress("DPV vocabulary")
@@ -157,17 +157,27 @@ def _finish_context(store: ox.Store, paths: Paths, objects: set[str], progress: 
 def _write_dataset(
     out: IO[bytes], paths: Paths, files: list[Path], workers: int, progress: Progress
 ) -> tuple[int, int, int]:
-    """Write the whole dataset as TriG; return records, activities and quads."""
-    store = _context_store(paths, progress)
-    _context.update(
-        paths=paths, eea=eea_codes(store), **dict(zip(("vocab", "registry"), _checkers(paths), strict=True))
-    )
+    store = context_store(paths, progress)
+    vocab, registry = _checkers(paths)
+    _context.update(paths=paths, vocab=vocab, registry=registry, eea=eea_codes(store))
+    progress("checking and mapping records")
+    return write_dataset(out, store, paths, _mapped_chunks(files, workers), len(files), progress)
+
+
+def write_dataset(
+    out: IO[bytes], store: ox.Store, paths: Paths, chunks: Iterable[Chunk], total: int, progress: Progress
+) -> tuple[int, int, int]:
+    """Write mapped records and then the DPV, ontology, reference and inferred graphs as
+    TriG; return the number of records, activities and quads.
+
+    ``store`` holds the DPV and ontology graphs (:func:`context_store`); the first
+    problem of a chunk is raised.
+    """
     out.write(TRIG_PREFIXES.encode("utf-8"))
     records = activities = triples = 0
     controllers: dict[str, str] = {}
     objects: set[str] = set()
-    progress("checking and mapping records")
-    for chunk in _mapped_chunks(files, workers):
+    for chunk in chunks:
         if chunk.problems:
             raise chunk.problems[0]
         for cid, path in chunk.controllers.items():
@@ -179,7 +189,7 @@ def _write_dataset(
         activities += chunk.activities
         triples += chunk.triples
         objects |= chunk.objects
-        progress(f"mapped {records:,} of {len(files):,} records")
+        progress(f"mapped {records:,} of {total:,} records")
     _finish_context(store, paths, objects, progress)
     progress("writing dataset")
     store.dump(out, format=ox.RdfFormat.TRIG)

@@ -195,6 +195,7 @@ class _Mapper:
         self.orgs: dict[str, str] = {}
         self.lang = self.record.policy.language
         self._evidence_ids: dict[str, int] = {}
+        self._located: dict[Path_, tuple[Any, str]] = {}
         self.out: list[str] = []
         self.triples = 0
         self._seen: set[tuple[str, str, str]] = set()
@@ -218,13 +219,13 @@ class _Mapper:
         if not self.with_evidence:
             return
         match = self.checked.evidence.get(loc)
-        source = getattr(value, "source", None)
+        source = _field(value, "source")
         if match is None and not source:
             raise AssertionError(f"no evidence for {loc}")  # records.py guarantees one
         ann = self._annotation_iri(loc)
-        confidence = getattr(value, "confidence", None)
+        confidence = _field(value, "confidence")
         conf = _CONFIDENCE_ONE if confidence is None else typed(confidence, str(XSD.decimal))
-        note = getattr(value, "note", None)
+        note = _field(value, "note")
         parts = [
             f"<{ann}> a oa:Annotation ; oa:motivatedBy oa:describing ; oa:hasBody <{ann}#body> ; ropa:confidence {conf}"
         ]
@@ -253,20 +254,29 @@ class _Mapper:
             self._objects.update(_TARGET_OBJECTS)
 
     def _annotation_iri(self, loc: Path_) -> str:
-        parts: list[str] = []
-        node: Any = self.record
-        for part in loc:
-            if isinstance(node, list) and isinstance(part, int):
-                node = node[part]
-                ident = getattr(node, "id", None)
-                parts.append(ident if ident else str(part + 1))
-            else:
-                node = getattr(node, part, None) if not isinstance(part, int) else None
-                parts.append(str(part).replace("_", "-"))
-        key = "/".join(parts) or "record"
+        key = self._locate(loc)[1] or "record"
         n = self._evidence_ids.get(key, 0)
         self._evidence_ids[key] = n + 1
         return f"evidence/{key}" + (f"/{n + 1}" if n else "")
+
+    def _locate(self, loc: Path_) -> tuple[Any, str]:
+        """The node at ``loc`` in the record and its path as an IRI part (items by id or number)."""
+        found = self._located.get(loc)
+        if found is None:
+            if not loc:
+                found = (self.record, "")
+            else:
+                parent, key = self._locate(loc[:-1])
+                part = loc[-1]
+                if isinstance(parent, list) and isinstance(part, int):
+                    node = parent[part]
+                    label = _field(node, "id") or str(part + 1)
+                else:
+                    node = _field(parent, part) if not isinstance(part, int) else None
+                    label = str(part).replace("_", "-")
+                found = (node, f"{key}/{label}" if key else label)
+            self._located[loc] = found
+        return found
 
     def _target(self, ann: str, match: Match) -> str:
         text = self.checked.policy.text
@@ -440,6 +450,13 @@ class _Mapper:
                 amount = typed(f"{int(single.group(1))}.0", str(XSD.decimal))
                 self.add(duration, P["numericDuration"], amount)
                 self.add(duration, P["unitType"], _t(_TIME_UNITS[single.group(2)]))
+
+
+def _field(model: Any, name: str) -> Any:
+    """A field of a record model, or None (``getattr`` with a default is slow on pydantic
+    models when the field does not exist)."""
+    fields = getattr(model, "__dict__", None)
+    return fields.get(name) if fields is not None else getattr(model, name, None)
 
 
 @lru_cache(maxsize=4096)

@@ -135,8 +135,19 @@ class PolicyText:
 
     def find(self, quote: str, occurrence: int = 1) -> Match | None:
         """The ``occurrence``-th match of ``quote`` (1-based), or None."""
-        matches = self.find_all(quote)
-        return matches[occurrence - 1] if len(matches) >= occurrence else None
+        needle = self.canonical(quote)
+        if not needle or occurrence < 1:
+            return None
+        pos = self._canon.find(needle)
+        for _ in range(occurrence - 1):
+            if pos < 0:
+                return None
+            pos = self._canon.find(needle, pos + len(needle))
+        if pos < 0:
+            return None
+        start = self._origin(pos)
+        end = self._origin(pos + len(needle) - 1) + 1
+        return Match(start, end, self.text[start:end])
 
     def line_of(self, offset: int) -> int:
         """The 1-based line of a character offset."""

@@ -8,11 +8,13 @@ problem is a :class:`RecordError` (or :class:`QuoteNotFound`) naming file and li
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -74,16 +76,33 @@ def walk(obj: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
 
 
 _FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None), dt.date)
+
+
+def _scalar_type(annotation: Any) -> bool:
+    """Whether a field's type holds no models and no lists (so the walk need not look in)."""
+    if annotation in _SCALARS:
+        return True
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return True
+    if origin in (Union, UnionType):
+        return all(_scalar_type(a) for a in get_args(annotation))
+    return False
+
+
+def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(name for name, f in cls.model_fields.items() if not _scalar_type(f.annotation))
+        _FIELD_NAMES[cls] = names
+    return names
 
 
 def _models(obj: BaseModel, loc: Path_ = ()) -> Iterator[tuple[Path_, BaseModel]]:
     """The models of :func:`walk` only (what the checks look at), in the same order."""
     yield loc, obj
-    cls = type(obj)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-    for name in names:
+    for name in _model_fields(type(obj)):
         value = getattr(obj, name)
         if isinstance(value, BaseModel):
             yield from _models(value, (*loc, name))

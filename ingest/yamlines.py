@@ -82,32 +82,53 @@ if getattr(yaml, "__with_libyaml__", False):
     class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
         pass
 
-    def _construct_plain_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
-        loader.flatten_mapping(node)
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if key in out:
-                raise RecordError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
-            out[key] = loader.construct_object(value_node, deep=True)
-        return out
-
-    _CSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_plain_mapping)
     _CSafeLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _CLoader = _CSafeLoader
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Unusual(Exception):
+    """YAML the plain constructor leaves to PyYAML's (merge keys, other tags)."""
+
+
+def _plain(loader: Any, node: yaml.Node) -> Any:
+    """The value of a node as the safe constructor gives it, for the common node kinds."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode) and node.tag == yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG:
+        return [_plain(loader, child) for child in node.value]
+    if not isinstance(node, yaml.MappingNode) or node.tag != yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+        raise _Unusual
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            raise _Unusual
+        key = _plain(loader, key_node)
+        if key in out:
+            raise RecordError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
+        out[key] = _plain(loader, value_node)
+    return out
 
 
 def load_yaml_fast(path: str | Path) -> Any:
     """Read a YAML file into plain dicts and lists, with libyaml where PyYAML has it.
 
-    The values are those :func:`load_yaml` gives; on any problem it raises the error
-    :func:`load_yaml` raises (it reads the file again to name the line).
+    The values are those :func:`load_yaml` gives; on any problem, or YAML out of the
+    ordinary (tags, merge keys), the file is read by :func:`load_yaml`, which raises the
+    error with its line.
     """
     if _CLoader is None:
         return load_yaml(path)
     try:
-        return yaml.load(Path(path).read_bytes().decode("utf-8"), Loader=_CLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecordError):
+        loader = _CLoader(Path(path).read_bytes().decode("utf-8"))
+        try:
+            node = loader.get_single_node()
+            return None if node is None else _plain(loader, node)
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecordError, _Unusual, RecursionError):
         return load_yaml(path)
 
 
