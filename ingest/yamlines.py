@@ -78,11 +78,24 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 
 _CLoader: type[Any] | None = None
 if getattr(yaml, "__with_libyaml__", False):
+    _WILDCARD = _Loader.yaml_implicit_resolvers.get(None, [])
+    _RESOLVERS = {first: [*found, *_WILDCARD] for first, found in _Loader.yaml_implicit_resolvers.items()}
 
     class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
-        pass
+        """libyaml with the resolvers of the line-keeping loader (and no path resolvers)."""
 
-    _CSafeLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            # BaseResolver.resolve without the path resolvers, with the lists joined once.
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
+                        if regexp.match(value):
+                            return str(tag)
+                return str(self.DEFAULT_SCALAR_TAG)
+            return str(self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG)
+
     _CLoader = _CSafeLoader
 
 _STR = "tag:yaml.org,2002:str"
