@@ -45,7 +45,7 @@ from ingest.records import CheckedRecord
 from ingest.reference import eea_codes
 from ingest.schema import Record
 from ingest.trig import TRIG_PREFIXES
-from ropakg.namespaces import GRAPH
+from ropakg.namespaces import GRAPH, ID, ORG
 from ropakg.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -518,6 +518,22 @@ def write(n: int, out: TextIO, seed: int = 7) -> int:
         out.write((ox.serialize(part, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8"))
         count += len(part)
     return count
+
+
+def question_params(n: int, seed: int = 7) -> dict[str, str]:
+    """Values for the saved questions' parameters that exist in the sector: the first
+    controller, its first activity, and the first processor any activity names."""
+    processors = pool(n, seed)
+    record, _ = controller(0, processors, seed)
+    cid = record["controller"]["id"]
+    out = {"controller": f"{ID}{cid}", "subject": f"{ID}{cid}/activity/{record['activities'][0]['id']}"}
+    for c in range(n):
+        record, _ = controller(c, processors, seed)
+        for act in record["activities"]:
+            if isinstance(act["recipients"], list) and act["recipients"]:
+                out["recipient"] = str(ORG[act["recipients"][0]["organisation"]])
+                return out
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

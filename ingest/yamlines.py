@@ -78,8 +78,8 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 
 _CLoader: type[Any] | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    _WILDCARD = _Loader.yaml_implicit_resolvers.get(None, [])
-    _RESOLVERS = {first: [*found, *_WILDCARD] for first, found in _Loader.yaml_implicit_resolvers.items()}
+    _WILDCARD: list[Any] = _Loader.yaml_implicit_resolvers.get(None) or []
+    _RESOLVERS = {first: [*(found or []), *_WILDCARD] for first, found in _Loader.yaml_implicit_resolvers.items()}
 
     class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
         """libyaml with the resolvers of the line-keeping loader (and no path resolvers)."""
