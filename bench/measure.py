@@ -35,10 +35,11 @@ class Measured:
     result: dict[str, Any] = field(default_factory=dict)
     timed_out: bool = False
     error: str = ""
+    out_of_memory: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.timed_out and not self.error
+        return not self.timed_out and not self.error and not self.out_of_memory
 
 
 def _children(pid: int) -> list[int]:
@@ -70,20 +71,30 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def probe(*args: str, timeout: float, env: dict[str, str] | None = None) -> Measured:
-    """Run ``python -m bench.probes ARGS`` and measure it; its last stdout line is JSON."""
+MEMORY_LIMIT = 10 * 2**30
+"""A probe whose processes hold more than this is stopped (the machine is shared)."""
+
+
+def probe(*args: str, timeout: float, memory_limit: int = MEMORY_LIMIT) -> Measured:
+    """Run ``python -m bench.probes ARGS`` and measure it; its last stdout line is JSON.
+
+    It is stopped after ``timeout`` seconds or when its resident memory passes ``memory_limit``.
+    """
     command = [sys.executable, "-m", "bench.probes", *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}
-    )
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
     done = threading.Event()
+    too_big = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.1):
             peak[0] = max(peak[0], tree_rss(proc.pid))
+            if peak[0] > memory_limit:
+                too_big.set()
+                _kill(proc.pid)
+                return
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -92,15 +103,16 @@ def probe(*args: str, timeout: float, env: dict[str, str] | None = None) -> Meas
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
-        for pid in [*_descendants(proc.pid), proc.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, 9)
+        _kill(proc.pid)
         out, err = proc.communicate()
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     measured = Measured(seconds, max(peak[0], maxrss if maxrss > before else 0), timed_out=timed_out)
+    if too_big.is_set():
+        measured.out_of_memory = True
+        return measured
     if timed_out:
         return measured
     lines = [line for line in out.splitlines() if line.startswith("{")]
@@ -110,6 +122,12 @@ def probe(*args: str, timeout: float, env: dict[str, str] | None = None) -> Meas
     measured.result = json.loads(lines[-1])
     measured.peak_bytes = max(measured.peak_bytes, int(measured.result.get("maxrss_bytes", 0)))
     return measured
+
+
+def _kill(pid: int) -> None:
+    for p in [*_descendants(pid), pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, 9)
 
 
 def _descendants(pid: int) -> list[int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bench.measure import MEMORY_LIMIT
+
 GIB = 2**30
 
 
@@ -34,6 +36,8 @@ def _engine(m: dict[str, Any] | None, key: str = "seconds") -> tuple[str, float 
     """A measured piece as (text, seconds, is a lower bound)."""
     if not m:
         return "not run", None, False
+    if m.get("out_of_memory"):
+        return f"> {MEMORY_LIMIT / GIB:.0f} GB memory (stopped)", None, False
     if m.get("timed_out"):
         return f"> {m['limit']:.0f} s (stopped)", float(m["limit"]), True
     if m.get("error"):

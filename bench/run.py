@@ -26,7 +26,7 @@ from typing import Any
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bench import synthetic
-from bench.measure import Measured, machine, probe
+from bench.measure import MEMORY_LIMIT, Measured, machine, probe
 from bench.report import report
 from ropakg.paths import Paths
 
@@ -43,8 +43,15 @@ def _figures(m: Measured | None, limit: float) -> dict[str, Any] | None:
         "result": m.result,
         "timed_out": m.timed_out,
         "error": m.error,
+        "out_of_memory": m.out_of_memory,
         "limit": limit,
     }
+
+
+def _stopped(m: Measured, limit: float) -> str:
+    if m.out_of_memory:
+        return f"> {MEMORY_LIMIT / 2**30:.0f} GB (stopped)"
+    return f"> {limit:.0f} s (stopped)" if m.timed_out else f"failed: {m.error}"
 
 
 def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[str, Any]:
@@ -104,7 +111,7 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
             rdflib=rd.result.get("queries"), rdflib_load_s=rd.result.get("load_s"), rdflib_peak_bytes=rd.peak_bytes
         )
         if not rd.ok:
-            questions["rdflib_status"] = f"> {overall:.0f} s (stopped)" if rd.timed_out else f"failed: {rd.error}"
+            questions["rdflib_status"] = _stopped(rd, overall)
     out["questions"] = questions
 
     step("validation")
@@ -118,6 +125,9 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
         if with_rdflib
         else None
     )
+    if args.draft_policies and not args.draft_done:
+        out["draft"] = _figures(probe("draft", str(root), str(args.draft_policies), timeout=600), 600)
+        args.draft_done = True
     step("app")
     out["app"] = _figures(probe("app", str(root), str(core.build_dir), timeout=args.build_timeout), args.build_timeout)
     if not args.keep:
@@ -137,11 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2, help="processes writing the synthetic records")
-    parser.add_argument("--draft-policies", type=int, default=200)
+    parser.add_argument("--draft-policies", type=int, default=200, help="policies to draft (0: none)")
     parser.add_argument("--work", type=Path, help="folder for the synthetic projects (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic projects and builds")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
+    args.draft_done = False
 
     info = machine()
     results: list[dict[str, Any]] = []
@@ -157,11 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
             results.append(run_size(n, work, args, step))
             progress.update(task, advance=1, step="done")
-            if draft is None:
-                draft_root = work / "draft"
-                synthetic.write_project(draft_root, args.draft_policies, args.seed)
-                draft = _figures(probe("draft", str(draft_root), str(args.draft_policies), timeout=600), 600)
-                shutil.rmtree(draft_root, ignore_errors=True)
+            draft = draft or results[-1].get("draft")
             args.output.write_text(report(results, info, draft), "utf-8")
             args.output.with_suffix(".json").write_text(
                 json.dumps({"machine": info, "draft": draft, "results": results}, indent=1), "utf-8"
