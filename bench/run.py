@@ -1,178 +1,180 @@
-"""Benchmark: load time and the median latency of every saved question, on synthetic
-datasets of N controllers, for the embedded Oxigraph store and for rdflib in memory,
-measured in the same run; results go to bench/RESULTS.md.
+"""Benchmark: build, load, saved questions, validation, draft and the app on synthetic
+sectors of N controllers, each figure beside rdflib's in-memory figure measured in the
+same run where rdflib finishes in reasonable time; results go to bench/RESULTS.md.
 
-    python -m bench.run --sizes 1000 10000 --rdflib-max 1000
+    python -m bench.run --sizes 1000 10000 100000
 
-The vocabulary, ontology and reference graphs of the seed build are loaded with the
-synthetic controllers so that the questions' DPV lookups work as in production.
-Answers of the two engines are compared wherever both ran.
+Per size: write the synthetic records and policies (``bench.synthetic``); time the real
+build (``ingest.build``) and the rdflib path; write the graph without evidence and load
+it into Oxigraph and into rdflib; run every saved question on both and compare the
+answers; validate (``ropakg.validate``, and pySHACL on rdflib); render the app's overview
+page (Streamlit AppTest). Every piece runs in its own process (``bench.probes``) with a
+time limit; a piece of rdflib past its limit is reported as "> limit".
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import platform
-import statistics
+import json
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench.synthetic import write
-from ropakg.namespaces import GRAPH, PREFIXES
+from bench import synthetic
+from bench.measure import MEMORY_LIMIT, Measured, machine, probe
+from bench.report import report
 from ropakg.paths import Paths
-from ropakg.queries import library
-from ropakg.store import KnowledgeGraph
-from ropakg.terms import to_python, to_term
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_GRAPHS = ("dpv", "ontology", "reference", "inferred")
-NAMESPACES = dict(PREFIXES)
+STEPS = ("records", "build", "rdflib build", "graph", "Oxigraph", "rdflib", "validation", "pySHACL", "app")
 
 
-def seed_context() -> bytes:
-    """The vocabulary/ontology/reference/inferred graphs of the seed build, as N-Quads."""
-    from ingest.build import build
-
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = Paths.default(ROOT, tmp)
-        build(paths)
-        store = ox.Store()
-        store.load(path=str(paths.dataset), format=ox.RdfFormat.TRIG)
-    keep = {ox.NamedNode(str(GRAPH[g])) for g in SHARED_GRAPHS}
-    quads = [q for q in store.quads_for_pattern(None, None, None) if q.graph_name in keep]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-
-
-def median_ms(fn: Any, repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
+def _figures(m: Measured | None, limit: float) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "seconds": m.seconds,
+        "peak_bytes": m.peak_bytes,
+        "result": m.result,
+        "timed_out": m.timed_out,
+        "error": m.error,
+        "out_of_memory": m.out_of_memory,
+        "limit": limit,
+    }
 
 
-def normal(rows: list[list[Any]]) -> list[tuple[str, ...]]:
-    """Rows as sorted tuples of strings, for comparing engines."""
-
-    def text(v: Any) -> str:
-        v = to_python(v) if isinstance(v, ox.NamedNode | ox.Literal | ox.BlankNode) else v
-        if v is None:
-            return ""
-        s = str(v)
-        return " | ".join(sorted(s.split(" | "))) if " | " in s else s
-
-    return sorted(tuple(text(c) for c in row) for row in rows)
+def _stopped(m: Measured, limit: float) -> str:
+    if m.out_of_memory:
+        return f"> {MEMORY_LIMIT / 2**30:.0f} GB (stopped)"
+    return f"> {limit:.0f} s (stopped)" if m.timed_out else f"failed: {m.error}"
 
 
-def run_size(n: int, context: bytes, repeat: int, with_rdflib: bool) -> dict[str, Any]:
-    data = io.StringIO()
-    quads = write(n, data)
-    payload = context + data.getvalue().encode("utf-8")
-    out: dict[str, Any] = {"controllers": n, "quads": quads, "queries": {}}
+def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[str, Any]:
+    """Every figure for a sector of ``n`` controllers (``step(name)`` reports progress)."""
+    root = work / f"sector-{n}"
+    with_rdflib = n <= args.rdflib_max
+    out: dict[str, Any] = {"controllers": n, "question_limit": args.question_limit, "repeat": args.repeat}
 
+    step("records")
     started = time.perf_counter()
-    store = ox.Store()
-    store.load(payload, format=ox.RdfFormat.N_QUADS)
-    out["ox_load_s"] = time.perf_counter() - started
-    kg = KnowledgeGraph(store, Paths.default(ROOT))
-    saved = library(ROOT / "queries")
+    paths = synthetic.write_project(root, n, args.seed, workers=args.workers)
+    out["generate_s"] = time.perf_counter() - started
 
-    ds = None
+    step("build")
+    out["build"] = _figures(
+        probe("build", str(root), str(paths.build_dir), timeout=args.build_timeout), args.build_timeout
+    )
+    if not args.keep:
+        paths.dataset.unlink(missing_ok=True)
+    step("rdflib build")
+    rdflib_out = root / "rdflib-build.trig"
+    out["rdflib_build"] = (
+        _figures(probe("rdflib-build", str(root), str(rdflib_out), timeout=args.rdflib_timeout), args.rdflib_timeout)
+        if with_rdflib
+        else None
+    )
+    rdflib_out.unlink(missing_ok=True)
+
+    step("graph")
+    core = Paths.default(root, root / "without-evidence")
+    out["core_records"], _, out["core_quads"] = synthetic.write_dataset(core, n, args.seed)
+    params = json.dumps(synthetic.question_params(n, args.seed))
+
+    step("Oxigraph")
+    limit = str(args.question_limit)
+    ox = probe(
+        "queries",
+        "oxigraph",
+        str(core.dataset),
+        str(root),
+        str(args.repeat),
+        limit,
+        params,
+        timeout=args.build_timeout * 4,
+    )
+    questions: dict[str, Any] = {
+        "oxigraph": ox.result.get("queries", {}),
+        "oxigraph_load_s": ox.result.get("load_s"),
+        "oxigraph_peak_bytes": ox.peak_bytes,
+        "oxigraph_error": ox.error,
+    }
+    step("rdflib")
     if with_rdflib:
-        import rdflib
-
-        started = time.perf_counter()
-        ds = rdflib.Dataset(default_union=True)
-        ds.parse(data=payload.decode("utf-8"), format="nquads")
-        out["rdflib_load_s"] = time.perf_counter() - started
-
-    for name, question in saved.items():
-        bound = question.bind({})
-        ms, (_, rows) = median_ms(lambda q=question, b=bound: kg.select(q.text, b), repeat)
-        entry: dict[str, Any] = {"ox_ms": ms, "rows": len(rows)}
-        if ds is not None:
-            import rdflib
-
-            bindings = {}
-            for key, value in bound.items():
-                term = to_term(value)
-                bindings[key] = (
-                    rdflib.URIRef(term.value)
-                    if isinstance(term, ox.NamedNode)
-                    else rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-                )
-
-            def rdflib_rows(q: str = question.text, b: dict[str, Any] = bindings) -> list[list[Any]]:
-                return [list(r) for r in ds.query(q, initNs=NAMESPACES, initBindings=b)]
-
-            rms, rrows = median_ms(rdflib_rows, max(1, repeat // 3))
-            entry["rdflib_ms"] = rms
-            entry["same"] = normal([[_from_rdflib(c) for c in r] for r in rrows]) == normal(rows)
-        out["queries"][name] = entry
-    return out
-
-
-def _from_rdflib(value: Any) -> Any:
-    return None if value is None else to_term(value)
-
-
-def report(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-        f"pyoxigraph {ox.__version__}. Synthetic controllers from `bench/synthetic.py` (seed 7) plus the "
-        "seed build's DPV, ontology and reference graphs. Latency is the median of repeated runs; "
-        "rdflib in-memory was measured in the same run where it finishes in reasonable time.",
-        "",
-        "| controllers | quads | Oxigraph load (s) | rdflib load (s) | ratio |",
-        "|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        rl = r.get("rdflib_load_s")
-        ratio = f"{rl / r['ox_load_s']:.0f}x" if rl else "not run"
-        lines.append(
-            f"| {r['controllers']:,} | {r['quads']:,} | {r['ox_load_s']:.2f} | "
-            f"{f'{rl:.2f}' if rl else 'not run'} | {ratio} |"
+        overall = args.rdflib_timeout + 40 * args.question_limit
+        rd = probe("queries", "rdflib", str(core.dataset), str(root), str(args.repeat), limit, params, timeout=overall)
+        questions.update(
+            rdflib=rd.result.get("queries"), rdflib_load_s=rd.result.get("load_s"), rdflib_peak_bytes=rd.peak_bytes
         )
-    for r in results:
-        lines += [
-            "",
-            f"## Saved questions at {r['controllers']:,} controllers",
-            "",
-            "| question | rows | Oxigraph median (ms) | rdflib median (ms) | ratio | same answer |",
-            "|---|---:|---:|---:|---:|:---:|",
-        ]
-        for name, q in sorted(r["queries"].items()):
-            rd = q.get("rdflib_ms")
-            ratio = f"{rd / q['ox_ms']:.0f}x" if rd and q["ox_ms"] > 0 else "–"
-            same = {True: "yes", False: "NO"}.get(q.get("same"), "–")
-            lines.append(
-                f"| {name} | {q['rows']:,} | {q['ox_ms']:.1f} | {f'{rd:.1f}' if rd else 'not run'} | {ratio} | {same} |"
-            )
-    return "\n".join(lines) + "\n"
+        if not rd.ok:
+            questions["rdflib_status"] = _stopped(rd, overall)
+    out["questions"] = questions
+
+    step("validation")
+    out["validate"] = _figures(
+        probe("validate", str(root), str(core.build_dir), timeout=args.rdflib_timeout), args.rdflib_timeout
+    )
+    step("pySHACL")
+    shapes = str(ROOT / "ontology" / "shapes.ttl")
+    out["pyshacl"] = (
+        _figures(probe("pyshacl", str(core.dataset), shapes, timeout=args.rdflib_timeout), args.rdflib_timeout)
+        if with_rdflib
+        else None
+    )
+    if args.draft_policies and not args.draft_done:
+        out["draft"] = _figures(probe("draft", str(root), str(args.draft_policies), timeout=600), 600)
+        args.draft_done = True
+    step("app")
+    out["app"] = _figures(probe("app", str(root), str(core.build_dir), timeout=args.build_timeout), args.build_timeout)
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--rdflib-max", type=int, default=1000, help="largest size to also run on rdflib")
+    parser.add_argument("--rdflib-max", type=int, default=10000, help="largest size to also run on rdflib")
+    parser.add_argument(
+        "--rdflib-timeout", type=float, default=600, help="seconds for an rdflib build, load or validation"
+    )
+    parser.add_argument("--question-limit", type=float, default=60, help="seconds for one question on rdflib")
+    parser.add_argument("--build-timeout", type=float, default=1800)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2, help="processes writing the synthetic records")
+    parser.add_argument("--draft-policies", type=int, default=200, help="policies to draft (0: none)")
+    parser.add_argument("--work", type=Path, help="folder for the synthetic projects (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the synthetic projects and builds")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
-    context = seed_context()
-    results = []
-    for n in args.sizes:
-        print(f"{n:,} controllers ...", file=sys.stderr)
-        results.append(run_size(n, context, args.repeat, n <= args.rdflib_max))
-    args.output.write_text(report(results), "utf-8")
+    args.draft_done = False
+
+    info = machine()
+    results: list[dict[str, Any]] = []
+    draft: dict[str, Any] | None = None
+    work = args.work or Path(tempfile.mkdtemp(prefix="ropa-bench-"))
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        for n in args.sizes:
+            task = progress.add_task(f"{n:,} controllers", total=len(STEPS), step="")
+
+            def step(name: str, task: Any = task) -> None:
+                progress.update(task, advance=0 if name == STEPS[0] else 1, step=name)
+
+            results.append(run_size(n, work, args, step))
+            progress.update(task, advance=1, step="done")
+            draft = draft or results[-1].get("draft")
+            args.output.write_text(report(results, info, draft), "utf-8")
+            args.output.with_suffix(".json").write_text(
+                json.dumps({"machine": info, "draft": draft, "results": results}, indent=1), "utf-8"
+            )
+    if not args.work and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

@@ -5,34 +5,46 @@ maps it to its policy's named graph and adds the ontology, reference, DPV and
 inferred graphs. The dataset is written to a temporary file beside the target and
 renamed over it only when everything succeeded, so a failed build leaves the last
 good build in place.
+
+Records are checked and mapped to TriG text in worker processes (one per core), in
+chunks whose text the build writes in record order; no record graph is held in
+memory, so the build's memory does not grow with the number of records.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from ingest.mapping import map_record
-from ingest.records import CheckedRecord, record_problems
+from ingest.mapping import map_text
+from ingest.records import record_problems
 from ingest.reference import closure, dpv_extract, eea_codes, reference_graph, registry_keys
+from ingest.trig import TRIG_PREFIXES
 from ingest.vocab import Vocabulary
 from ropakg.engine import construct, ntriples
-from ropakg.errors import RopaError
+from ropakg.errors import RecordError, RopaError
 from ropakg.namespaces import GRAPH, LOC
 from ropakg.paths import Paths
 
 ONTOLOGY_FILES = ("ropa.ttl", "labels.ttl")
 Progress = Callable[[str], None]
+CHUNK = 200
+"""Records per unit of work of a worker process."""
+SERIAL_BELOW = 2 * CHUNK
+"""Fewer records than this are mapped in the building process itself."""
 
+LOC_NS = str(LOC)
 _BROADER_QUERY = f"CONSTRUCT {{ ?s <{SKOS.broader}> ?o }} WHERE {{ ?s <{SKOS.broader}> ?o }}"
 
 
@@ -51,20 +63,75 @@ def record_files(paths: Paths) -> list[Path]:
 
 def check_records(paths: Paths, files: list[Path] | None = None) -> list[RopaError]:
     """Every problem in the given records (all records when None)."""
-    return _check(paths, files)[1]
-
-
-def _check(paths: Paths, files: list[Path] | None) -> tuple[list[CheckedRecord], list[RopaError]]:
-    vocab = Vocabulary.default(paths.ontology, paths.dpv)
-    registry = registry_keys(paths.ontology / "organisations.ttl")
-    checked: list[CheckedRecord] = []
+    vocab, registry = _checkers(paths)
     problems: list[RopaError] = []
     for path in files or record_files(paths):
-        rec, found = record_problems(path, policies_dir=paths.policies, vocab=vocab, registry=registry)
-        problems.extend(found)
-        if rec is not None and not found:
-            checked.append(rec)
-    return checked, problems
+        problems.extend(record_problems(path, policies_dir=paths.policies, vocab=vocab, registry=registry)[1])
+    return problems
+
+
+def _checkers(paths: Paths) -> tuple[Vocabulary, set[str]]:
+    return Vocabulary.default(paths.ontology, paths.dpv), registry_keys(paths.ontology / "organisations.ttl")
+
+
+@dataclass
+class Chunk:
+    """Some records mapped: their TriG text and what the rest of the build needs from them."""
+
+    text: bytes = b""
+    records: int = 0
+    activities: int = 0
+    triples: int = 0
+    controllers: dict[str, str] = field(default_factory=dict)
+    objects: set[str] = field(default_factory=set)
+    problems: list[RopaError] = field(default_factory=list)
+
+
+_context: dict[str, Any] = {}
+
+
+def _map_chunk(files: list[Path]) -> Chunk:
+    """Check and map records (in a worker: the build set up :data:`_context` before forking)."""
+    paths, vocab, registry, eea = (_context[k] for k in ("paths", "vocab", "registry", "eea"))
+    out = Chunk()
+    parts: list[str] = []
+    for path in files:
+        checked, problems = record_problems(path, policies_dir=paths.policies, vocab=vocab, registry=registry)
+        if problems or checked is None:
+            out.problems.extend(problems)
+            continue
+        if out.problems:
+            continue  # only the problems matter now
+        mapped = map_text(checked, eea)
+        parts.append(mapped.trig())
+        out.records += 1
+        out.activities += len(checked.record.activities)
+        out.triples += mapped.triples
+        out.controllers[checked.record.controller.id] = str(path)
+        out.objects |= mapped.objects
+    out.text = "".join(parts).encode("utf-8") if not out.problems else b""
+    return out
+
+
+def _mapped_chunks(files: list[Path], workers: int) -> Iterator[Chunk]:
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    if workers <= 1 or len(files) < SERIAL_BELOW:
+        yield from map(_map_chunk, chunks)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_map_chunk, chunks)
+
+
+def context_store(paths: Paths, progress: Progress) -> ox.Store:
+    """The DPV vocabulary and ontology graphs."""
+    store = ox.Store()
+    progress("DPV vocabulary")
+    store.load(dpv_extract(paths.dpv), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
+    ontology = Graph()
+    for name in ONTOLOGY_FILES:
+        ontology.parse(paths.ontology / name, format="turtle")
+    _load_graph(store, ontology, GRAPH.ontology)
+    return store
 
 
 def _load_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
@@ -73,40 +140,60 @@ def _load_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
     )
 
 
-def assemble(paths: Paths, checked: list[CheckedRecord], progress: Progress) -> ox.Store:
-    """The whole dataset as an Oxigraph store, one named graph per part."""
-    store = ox.Store()
-    progress("DPV vocabulary")
-    store.load(dpv_extract(paths.dpv), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
-    eea = eea_codes(store)
-    ontology = Graph()
-    for name in ONTOLOGY_FILES:
-        ontology.parse(paths.ontology / name, format="turtle")
-    _load_graph(store, ontology, GRAPH.ontology)
-
-    used: set[URIRef] = set()
-    countries: set[str] = set()
-    for rec in checked:
-        progress(f"mapping {rec.path.name}")
-        g = map_record(rec, eea)
-        _load_graph(store, g, g.identifier)  # type: ignore[arg-type]
-        for o in g.objects():
-            if isinstance(o, URIRef):
-                used.add(o)
-                if str(o).startswith(str(LOC)):
-                    countries.add(str(o)[len(str(LOC)) :])
+def _finish_context(store: ox.Store, paths: Paths, objects: set[str], progress: Progress) -> None:
+    """Add the reference graph and the closure of the concepts the records use."""
     progress("reference data")
-    ref = reference_graph(paths.ontology, countries)
-    _load_graph(store, ref, GRAPH.reference)
-
+    countries = {iri[len(LOC_NS) :] for iri in objects if iri.startswith(LOC_NS)}
+    _load_graph(store, reference_graph(paths.ontology, countries), GRAPH.reference)
     progress("concept hierarchy closure (owlrl)")
     hierarchy = Graph()
     hierarchy.parse(
         data=ntriples(construct(store, _BROADER_QUERY, use_default_graph_as_union=True)),
         format="nt",
     )
-    _load_graph(store, closure(hierarchy, used), GRAPH.inferred)
-    return store
+    _load_graph(store, closure(hierarchy, [URIRef(o) for o in objects]), GRAPH.inferred)
+
+
+def _write_dataset(
+    out: IO[bytes], paths: Paths, files: list[Path], workers: int, progress: Progress
+) -> tuple[int, int, int]:
+    store = context_store(paths, progress)
+    vocab, registry = _checkers(paths)
+    _context.update(paths=paths, vocab=vocab, registry=registry, eea=eea_codes(store))
+    progress("checking and mapping records")
+    return write_dataset(out, store, paths, _mapped_chunks(files, workers), len(files), progress)
+
+
+def write_dataset(
+    out: IO[bytes], store: ox.Store, paths: Paths, chunks: Iterable[Chunk], total: int, progress: Progress
+) -> tuple[int, int, int]:
+    """Write mapped records and then the DPV, ontology, reference and inferred graphs as
+    TriG; return the number of records, activities and quads.
+
+    ``store`` holds the DPV and ontology graphs (:func:`context_store`); the first
+    problem of a chunk is raised.
+    """
+    out.write(TRIG_PREFIXES.encode("utf-8"))
+    records = activities = triples = 0
+    controllers: dict[str, str] = {}
+    objects: set[str] = set()
+    for chunk in chunks:
+        if chunk.problems:
+            raise chunk.problems[0]
+        for cid, path in chunk.controllers.items():
+            if cid in controllers:
+                raise RecordError(f"controller id {cid!r} is also the id in {controllers[cid]}", file=path)
+            controllers[cid] = path
+        out.write(chunk.text)
+        records += chunk.records
+        activities += chunk.activities
+        triples += chunk.triples
+        objects |= chunk.objects
+        progress(f"mapped {records:,} of {total:,} records")
+    _finish_context(store, paths, objects, progress)
+    progress("writing dataset")
+    store.dump(out, format=ox.RdfFormat.TRIG)
+    return records, activities, triples + len(store)
 
 
 def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
@@ -122,11 +209,12 @@ def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-def build(paths: Paths, progress: Progress | None = None) -> BuildResult:
+def build(paths: Paths, progress: Progress | None = None, *, workers: int | None = None) -> BuildResult:
     """Check every record, map it, and write the dataset atomically.
 
     Raises the first problem found (a :class:`RopaError`); the previous build is then
-    left untouched.
+    left untouched. ``workers`` processes check and map the records (default: one per
+    available core).
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -134,20 +222,24 @@ def build(paths: Paths, progress: Progress | None = None) -> BuildResult:
     files = record_files(paths)
     if not files:
         raise RopaError("no records found", file=paths.records)
-    checked, problems = _check(paths, files)
-    if problems:
-        raise problems[0]
-    store = assemble(paths, checked, say)
-    say("writing dataset")
-    _write_atomically(paths.dataset, lambda tmp: store.dump(output=str(tmp), format=ox.RdfFormat.TRIG))
-    activities = sum(len(r.record.activities) for r in checked)
-    quads = len(store)
+    workers = workers or len(os.sched_getaffinity(0))
+    counts: list[int] = []
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb", buffering=1 << 20) as out:
+            counts.extend(_write_dataset(out, paths, files, workers, say))
+
+    try:
+        _write_atomically(paths.dataset, write)
+    finally:
+        _context.clear()
+    records, activities, quads = counts
     manifest = {
         "dataset": paths.dataset.name,
-        "records": [r.path.name for r in checked],
+        "records": [p.name for p in files],
         "activities": activities,
         "quads": quads,
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     _write_atomically(paths.manifest, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), "utf-8"))
-    return BuildResult(paths.dataset, len(checked), activities, quads, time.perf_counter() - started)
+    return BuildResult(paths.dataset, records, activities, quads, time.perf_counter() - started)

@@ -6,15 +6,24 @@ the statement (``rdf:Statement``) and whose target is the policy text, selected 
 by quote (``oa:TextQuoteSelector``) and by character offsets
 (``oa:TextPositionSelector``). Values from reference data carry ``dct:source``
 instead of a target.
+
+The mapping writes TriG text directly, not triple objects: the record's own nodes as
+IRIs relative to ``@base <https://w3id.org/ropa-kg/id/CONTROLLER/>``, vocabulary as
+prefixed names (the prefix lines are :data:`TRIG_PREFIXES`), one evidence annotation
+as one formatted block. Evidence is some twenty triples per value, so this is where a
+build spends its time. :func:`map_record` parses the text into an rdflib graph.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME, XSD
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, TIME, XSD
 
 from ingest.quotes import Match
 from ingest.records import CheckedRecord, Path_
@@ -29,7 +38,14 @@ from ingest.schema import (
     TextValue,
     TransferValue,
 )
+from ingest.trig import NOT_IN_IRI, TRIG_PREFIXES, A, iri_term, lang_string, string, term_iri, typed
+from ropakg.errors import RecordError
 from ropakg.namespaces import DPV, GRAPH, ID, LOC, OA, ORG, PREFIXES, ROPA, expand
+
+
+def _t(uri: URIRef) -> str:
+    return iri_term(str(uri))
+
 
 # Record field -> (DPV property, project field concept for "not stated" / "none").
 FIELD_PROPERTIES: dict[str, tuple[URIRef, URIRef]] = {
@@ -64,6 +80,70 @@ RETENTION_KINDS = {
 STATUS = {"curated": ROPA.Curated, "draft": ROPA.Draft}
 CONTEXT_CHARS = 32
 
+_FIELDS = {name: (_t(prop), _t(concept)) for name, (prop, concept) in FIELD_PROPERTIES.items()}
+_ROLES = {role: (_t(prop), tuple(_t(t) for t in types)) for role, (prop, types) in ROLES.items()}
+_RETENTION = {kind: _t(c) for kind, c in RETENTION_KINDS.items()}
+_STATUS = {key: _t(c) for key, c in STATUS.items()}
+_TIME_UNITS = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek, "D": TIME.unitDay}
+_ANNOTATION_OBJECTS = (_t(OA.Annotation), _t(OA.describing), _t(RDF.Statement))
+_TARGET_OBJECTS = (_t(OA.SpecificResource), _t(OA.TextQuoteSelector), _t(OA.TextPositionSelector))
+_CONFIDENCE_ONE = typed(1.0, str(XSD.decimal))
+_HAS_RECIPIENT = _t(DPV.hasRecipient)
+P = {
+    name: _t(uri)
+    for name, uri in {
+        "hasName": DPV.hasName,
+        "hasCountry": DPV.hasCountry,
+        "hasContact": DPV.hasContact,
+        "hasAddress": DPV.hasAddress,
+        "hasIdentifier": DPV.hasIdentifier,
+        "hasRecordOfActivity": DPV.hasRecordOfActivity,
+        "hasNotice": DPV.hasNotice,
+        "hasDataController": DPV.hasDataController,
+        "hasProcess": DPV.hasProcess,
+        "hasRight": DPV.hasRight,
+        "hasAuthority": DPV.hasAuthority,
+        "hasThirdCountry": DPV.hasThirdCountry,
+        "hasDataExporter": DPV.hasDataExporter,
+        "hasDataImporter": DPV.hasDataImporter,
+        "hasLegalBasis": DPV.hasLegalBasis,
+        "hasProcessing": DPV.hasProcessing,
+        "hasStorageCondition": DPV.hasStorageCondition,
+        "hasDuration": DPV.hasDuration,
+        "implementedUsing": DPV.isImplementedUsingTechnology,
+        "title": DCTERMS.title,
+        "description": DCTERMS.description,
+        "language": DCTERMS.language,
+        "source": DCTERMS.source,
+        "issued": DCTERMS.issued,
+        "altLabel": SKOS.altLabel,
+        "value": RDF.value,
+        "numericDuration": TIME.numericDuration,
+        "unitType": TIME.unitType,
+        "fileName": ROPA.fileName,
+        "sha256": ROPA.sha256,
+        "text": ROPA.text,
+        "reviewStatus": ROPA.reviewStatus,
+        "version": ROPA.version,
+        "notStated": ROPA.notStated,
+        "statedNone": ROPA.statedNone,
+    }.items()
+}
+C = {
+    name: _t(uri)
+    for name, uri in {
+        "DataController": DPV.DataController,
+        "Organisation": DPV.Organisation,
+        "ROPA": DPV.ROPA,
+        "PrivacyNotice": DPV.PrivacyNotice,
+        "PersonalDataProcess": DPV.PersonalDataProcess,
+        "CrossBorderTransfer": DPV.CrossBorderTransfer,
+        "StorageDuration": DPV.StorageDuration,
+        "Duration": TIME.Duration,
+        "LegalBasisField": ROPA.LegalBasisField,
+    }.items()
+}
+
 
 def graph_iri(controller_id: str) -> URIRef:
     """The named graph of one policy."""
@@ -82,263 +162,341 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+@dataclass
+class MappedRecord:
+    """One record's named graph as TriG text, and what the rest of the build needs from it."""
+
+    graph: str
+    base: str
+    body: str
+    triples: int
+    objects: set[str] = field(default_factory=set)
+    """Every IRI used as an object (vocabulary, countries, organisations): for the closure."""
+
+    def trig(self) -> str:
+        """The graph as TriG, to follow :data:`TRIG_PREFIXES` in a file."""
+        return f"@base <{self.base}> .\n<{self.graph}> {{\n{self.body}}}\n"
+
+    def countries(self) -> set[str]:
+        return {iri[len(str(LOC)) :] for iri in self.objects if iri.startswith(str(LOC))}
+
+
 class _Mapper:
-    def __init__(self, checked: CheckedRecord, eea: frozenset[str]) -> None:
+    def __init__(self, checked: CheckedRecord, eea: frozenset[str], with_evidence: bool = True) -> None:
         self.checked = checked
         self.record = checked.record
         self.eea = eea
-        cid = self.record.controller.id
-        self.base = f"{ID}{cid}/"
-        self.g = Graph(identifier=graph_iri(cid))
-        for prefix, ns in PREFIXES.items():
-            self.g.bind(prefix, ns)
-        self.controller = URIRef(self.base.rstrip("/"))
-        self.ropa = URIRef(self.base + "ropa")
-        self.notice = URIRef(self.base + "notice")
-        self.orgs: dict[str, URIRef] = {}
+        self.with_evidence = with_evidence
+        self.cid = self.record.controller.id
+        self.base = f"{ID}{self.cid}/"
+        self.controller = iri_term(self.base.rstrip("/"))
+        self.ropa = "<ropa>"
+        self.notice = "<notice>"
+        self.orgs: dict[str, str] = {}
         self.lang = self.record.policy.language
         self._evidence_ids: dict[str, int] = {}
+        self._located: dict[Path_, tuple[Any, str]] = {}
+        self.out: list[str] = []
+        self.triples = 0
+        self._seen: set[tuple[str, str, str]] = set()
+        self._objects: set[str] = set()
 
-    # ---------------------------------------------------------------- evidence
-    def evidence(self, s: URIRef, p: URIRef, o: Any, loc: Path_, value: Any) -> None:
+    # ---------------------------------------------------------------- output
+    def add(self, s: str, p: str, o: str) -> None:
+        """One statement (once: the graph is a set)."""
+        key = (s, p, o)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.out.append(f"{s} {p} {o} .\n")
+        self.triples += 1
+        if not o.startswith('"'):
+            self._objects.add(o)
+
+    def evidence(self, s: str, p: str, o: str, loc: Path_, value: Any) -> None:
         """Assert (s, p, o) and annotate it with the quote at ``loc`` (or its source)."""
-        g = self.g
-        g.add((s, p, o))
+        self.add(s, p, o)
+        if not self.with_evidence:
+            return
         match = self.checked.evidence.get(loc)
-        source = getattr(value, "source", None)
+        source = _field(value, "source")
         if match is None and not source:
             raise AssertionError(f"no evidence for {loc}")  # records.py guarantees one
         ann = self._annotation_iri(loc)
-        g.add((ann, RDF.type, OA.Annotation))
-        g.add((ann, OA.motivatedBy, OA.describing))
-        body = URIRef(f"{ann}#body")
-        g.add((ann, OA.hasBody, body))
-        g.add((body, RDF.type, RDF.Statement))
-        g.add((body, RDF.subject, s))
-        g.add((body, RDF.predicate, p))
-        g.add((body, RDF.object, o))
-        note = getattr(value, "note", None)
+        confidence = _field(value, "confidence")
+        conf = _CONFIDENCE_ONE if confidence is None else typed(confidence, str(XSD.decimal))
+        note = _field(value, "note")
+        parts = [
+            f"<{ann}> a oa:Annotation ; oa:motivatedBy oa:describing ; oa:hasBody <{ann}#body> ; ropa:confidence {conf}"
+        ]
+        count = 8  # four on the annotation, four on the body
         if note:
-            g.add((ann, RDFS.comment, Literal(note, lang="en")))
-        confidence = getattr(value, "confidence", None)
-        g.add((ann, ROPA.confidence, Literal(1.0 if confidence is None else confidence, datatype=XSD.decimal)))
+            parts.append(f" ; rdfs:comment {lang_string(note, 'en')}")
+            count += 1
         if match is not None:
-            self._target(ann, match)
-        elif source:
-            g.add((ann, DCTERMS.source, _source_term(source)))
+            parts.append(f" ; oa:hasTarget <{ann}#target> .\n")
+            parts.append(self._target(ann, match))
+            count += 12
+        else:
+            source_term = _source_term(str(source))
+            parts.append(f" ; dct:source {source_term} .\n")
+            count += 1
+            if not source_term.startswith('"'):
+                self._objects.add(source_term)
+        parts.append(f"<{ann}#body> a rdf:Statement ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} .\n")
+        self.out.append("".join(parts))
+        self.triples += count
+        self._objects.add(p)
+        if not o.startswith('"'):
+            self._objects.add(o)
+        self._objects.update(_ANNOTATION_OBJECTS)
+        if match is not None:
+            self._objects.update(_TARGET_OBJECTS)
 
-    def _annotation_iri(self, loc: Path_) -> URIRef:
-        parts: list[str] = []
-        node: Any = self.record
-        for part in loc:
-            if isinstance(node, list) and isinstance(part, int):
-                node = node[part]
-                ident = getattr(node, "id", None)
-                parts.append(ident if ident else str(part + 1))
-            else:
-                node = getattr(node, part, None) if not isinstance(part, int) else None
-                parts.append(str(part).replace("_", "-"))
-        key = "/".join(parts) or "record"
+    def _annotation_iri(self, loc: Path_) -> str:
+        key = self._locate(loc)[1] or "record"
         n = self._evidence_ids.get(key, 0)
         self._evidence_ids[key] = n + 1
-        return URIRef(f"{self.base}evidence/{key}" + (f"/{n + 1}" if n else ""))
+        return f"evidence/{key}" + (f"/{n + 1}" if n else "")
 
-    def _target(self, ann: URIRef, match: Match) -> None:
-        g, text = self.g, self.checked.policy.text
-        target, quote_sel, pos_sel = (URIRef(f"{ann}#{part}") for part in ("target", "quote", "position"))
-        g.add((ann, OA.hasTarget, target))
-        g.add((target, RDF.type, OA.SpecificResource))
-        g.add((target, OA.hasSource, self.notice))
-        g.add((target, OA.hasSelector, quote_sel))
-        g.add((target, OA.hasSelector, pos_sel))
-        g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
-        g.add((quote_sel, OA.exact, Literal(match.exact)))
-        g.add((quote_sel, OA.prefix, Literal(text[max(0, match.start - CONTEXT_CHARS) : match.start])))
-        g.add((quote_sel, OA.suffix, Literal(text[match.end : match.end + CONTEXT_CHARS])))
-        g.add((pos_sel, RDF.type, OA.TextPositionSelector))
-        g.add((pos_sel, OA.start, Literal(match.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos_sel, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger)))
+    def _locate(self, loc: Path_) -> tuple[Any, str]:
+        """The node at ``loc`` in the record and its path as an IRI part (items by id or number)."""
+        found = self._located.get(loc)
+        if found is None:
+            if not loc:
+                found = (self.record, "")
+            else:
+                parent, key = self._locate(loc[:-1])
+                part = loc[-1]
+                if isinstance(parent, list) and isinstance(part, int):
+                    node = parent[part]
+                    label = _field(node, "id") or str(part + 1)
+                else:
+                    node = _field(parent, part) if not isinstance(part, int) else None
+                    label = str(part).replace("_", "-")
+                found = (node, f"{key}/{label}" if key else label)
+            self._located[loc] = found
+        return found
+
+    def _target(self, ann: str, match: Match) -> str:
+        text = self.checked.policy.text
+        before = string(text[max(0, match.start - CONTEXT_CHARS) : match.start])
+        after = string(text[match.end : match.end + CONTEXT_CHARS])
+        return (
+            f"<{ann}#target> a oa:SpecificResource ; oa:hasSource {self.notice} ; "
+            f"oa:hasSelector <{ann}#quote>, <{ann}#position> .\n"
+            f"<{ann}#quote> a oa:TextQuoteSelector ; oa:exact {string(match.exact)} ; "
+            f"oa:prefix {before} ; oa:suffix {after} .\n"
+            f'<{ann}#position> a oa:TextPositionSelector ; oa:start "{match.start}"^^xsd:nonNegativeInteger ; '
+            f'oa:end "{match.end}"^^xsd:nonNegativeInteger .\n'
+        )
 
     # ---------------------------------------------------------------- parts
-    def map(self) -> Graph:
+    def map(self) -> MappedRecord:
         self._controller()
         self._notice()
         self._organisations()
         for i, activity in enumerate(self.record.activities):
             self._activity(i, activity)
-        return self.g
+        objects = {term_iri(o) for o in self._objects if not o.startswith("<") or ":" in o}
+        return MappedRecord(str(graph_iri(self.cid)), self.base, "".join(self.out), self.triples, objects)
 
     def _controller(self) -> None:
-        g, c, ctl = self.g, self.controller, self.record.controller
-        g.add((c, RDF.type, DPV.DataController))
-        g.add((c, RDF.type, DPV.Organisation))
-        self.evidence(c, DPV.hasName, Literal(ctl.name.value), ("controller", "name"), ctl.name)
-        self.evidence(c, DPV.hasCountry, country(ctl.country.value), ("controller", "country"), ctl.country)
-        for prop, key in ((DPV.hasContact, "contact"), (DPV.hasAddress, "address")):
+        c, ctl = self.controller, self.record.controller
+        self.add(c, A, C["DataController"])
+        self.add(c, A, C["Organisation"])
+        self.evidence(c, P["hasName"], string(ctl.name.value), ("controller", "name"), ctl.name)
+        self.evidence(c, P["hasCountry"], _country(ctl.country.value), ("controller", "country"), ctl.country)
+        for prop, key in (("hasContact", "contact"), ("hasAddress", "address")):
             values = getattr(ctl, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
-                    self.evidence(c, prop, Literal(v.value), ("controller", key, i), v)
+                    self.evidence(c, P[prop], string(v.value), ("controller", key, i), v)
         if isinstance(ctl.identifier, TextValue):
             self.evidence(
-                c, DPV.hasIdentifier, Literal(ctl.identifier.value), ("controller", "identifier"), ctl.identifier
+                c, P["hasIdentifier"], string(ctl.identifier.value), ("controller", "identifier"), ctl.identifier
             )
-        g.add((c, DPV.hasRecordOfActivity, self.ropa))
-        g.add((c, DPV.hasNotice, self.notice))
-        g.add((self.ropa, RDF.type, DPV.ROPA))
-        g.add((self.ropa, DPV.hasDataController, c))
-        g.add((self.ropa, DCTERMS.title, Literal(f"Record of processing activities: {ctl.name.value}", lang="en")))
-        g.add((self.ropa, ROPA.reviewStatus, STATUS[self.record.status]))
+        self.add(c, P["hasRecordOfActivity"], self.ropa)
+        self.add(c, P["hasNotice"], self.notice)
+        self.add(self.ropa, A, C["ROPA"])
+        self.add(self.ropa, P["hasDataController"], c)
+        self.add(self.ropa, P["title"], lang_string(f"Record of processing activities: {ctl.name.value}", "en"))
+        self.add(self.ropa, P["reviewStatus"], _STATUS[self.record.status])
 
     def _notice(self) -> None:
-        g, n, pol, rec = self.g, self.notice, self.record.policy, self.record
+        n, pol, rec = self.notice, self.record.policy, self.record
         policy = self.checked.policy
-        g.add((n, RDF.type, DPV.PrivacyNotice))
-        g.add((n, DPV.hasDataController, self.controller))
-        g.add((n, DCTERMS.language, Literal(pol.language)))
-        g.add((n, ROPA.fileName, Literal(policy.path.name)))
-        g.add((n, ROPA.sha256, Literal(policy.sha256)))
-        g.add((n, ROPA.text, Literal(policy.text)))
-        g.add((n, ROPA.reviewStatus, STATUS[rec.status]))
+        self.add(n, A, C["PrivacyNotice"])
+        self.add(n, P["hasDataController"], self.controller)
+        self.add(n, P["language"], string(pol.language))
+        self.add(n, P["fileName"], string(policy.path.name))
+        self.add(n, P["sha256"], string(policy.sha256))
+        if self.with_evidence:
+            self.add(n, P["text"], string(policy.text))
+        self.add(n, P["reviewStatus"], _STATUS[rec.status])
         if pol.url:
-            g.add((n, DCTERMS.source, URIRef(pol.url)))
+            self.add(n, P["source"], self._iri(pol.url))
         if isinstance(pol.title, TextValue):
-            self.evidence(n, DCTERMS.title, Literal(pol.title.value, lang=self.lang), ("policy", "title"), pol.title)
+            self.evidence(n, P["title"], lang_string(pol.title.value, self.lang), ("policy", "title"), pol.title)
         if not isinstance(pol.issued, str):
-            self.evidence(
-                n, DCTERMS.issued, Literal(pol.issued.value, datatype=XSD.date), ("policy", "issued"), pol.issued
-            )
+            self.evidence(n, P["issued"], typed(pol.issued.value, str(XSD.date)), ("policy", "issued"), pol.issued)
         if isinstance(pol.version, TextValue):
-            self.evidence(n, ROPA.version, Literal(pol.version.value), ("policy", "version"), pol.version)
-        for key, prop in (("rights", DPV.hasRight), ("authorities", DPV.hasAuthority)):
+            self.evidence(n, P["version"], string(pol.version.value), ("policy", "version"), pol.version)
+        for key, prop in (("rights", "hasRight"), ("authorities", "hasAuthority")):
             values = getattr(rec, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
-                    self.evidence(n, prop, concept(v.concept), (key, i), v)
+                    self.evidence(n, P[prop], _concept(v.concept), (key, i), v)
+
+    def _iri(self, iri: str) -> str:
+        if NOT_IN_IRI.search(iri) or ":" not in iri:
+            raise RecordError(f"not an IRI: {iri!r}", file=self.checked.path)
+        return iri_term(iri)
 
     def _organisations(self) -> None:
-        g = self.g
         for i, org in enumerate(self.record.organisations):
             if org.registry:
-                node = ORG[org.registry]
+                node = iri_term(str(ORG[org.registry]))
             else:
-                node = URIRef(f"{self.base}org/{org.id}")
-                g.add((node, RDF.type, DPV.Organisation))
+                node = f"<org/{org.id}>"
+                self.add(node, A, C["Organisation"])
                 if org.name == NOT_STATED:
-                    g.add((node, DPV.hasName, Literal(org.description or org.id)))
+                    self.add(node, P["hasName"], string(org.description or org.id))
             self.orgs[org.id] = node
             if isinstance(org.name, TextValue):
-                prop = SKOS.altLabel if org.registry else DPV.hasName
-                self.evidence(node, prop, Literal(org.name.value), ("organisations", i, "name"), org.name)
+                prop = P["altLabel"] if org.registry else P["hasName"]
+                self.evidence(node, prop, string(org.name.value), ("organisations", i, "name"), org.name)
             if org.description:
-                g.add((node, DCTERMS.description, Literal(org.description, lang="en")))
+                self.add(node, P["description"], lang_string(org.description, "en"))
             if isinstance(org.country, CountryValue):
                 self.evidence(
-                    node, DPV.hasCountry, country(org.country.value), ("organisations", i, "country"), org.country
+                    node, P["hasCountry"], _country(org.country.value), ("organisations", i, "country"), org.country
                 )
 
     def _activity(self, i: int, act: Activity) -> None:
-        g = self.g
-        a = URIRef(f"{self.base}activity/{act.id}")
+        a = f"<activity/{act.id}>"
         loc: Path_ = ("activities", i)
-        g.add((a, RDF.type, DPV.PersonalDataProcess))
-        g.add((a, ROPA.reviewStatus, STATUS[self.record.status]))
-        g.add((a, DPV.hasDataController, self.controller))
-        g.add((self.ropa, DPV.hasProcess, a))
-        g.add((a, DCTERMS.title, Literal(act.title.en, lang="en")))
-        self.evidence(
-            a,
-            DCTERMS.title,
-            Literal(act.title.original.value, lang=self.lang),
-            (*loc, "title", "original"),
-            act.title.original,
-        )
+        self.add(a, A, C["PersonalDataProcess"])
+        self.add(a, P["reviewStatus"], _STATUS[self.record.status])
+        self.add(a, P["hasDataController"], self.controller)
+        self.add(self.ropa, P["hasProcess"], a)
+        self.add(a, P["title"], lang_string(act.title.en, "en"))
+        original = act.title.original
+        self.evidence(a, P["title"], lang_string(original.value, self.lang), (*loc, "title", "original"), original)
         if act.description:
-            g.add((a, DCTERMS.description, Literal(act.description, lang="en")))
+            self.add(a, P["description"], lang_string(act.description, "en"))
         general = self.record.applies_to_all
-        for name, (prop, field_concept) in FIELD_PROPERTIES.items():
+        for name, (prop, field_concept) in _FIELDS.items():
             value, vloc = getattr(act, name), (*loc, name)
             inherited = getattr(general, name, None) if general and name not in act.exempt_from_general else None
             if value == NOT_STATED and inherited is not None:
                 value, vloc = inherited, ("applies_to_all", name)
             if value == NOT_STATED:
-                g.add((a, ROPA.notStated, field_concept))
+                self.add(a, P["notStated"], field_concept)
             elif isinstance(value, NoneStated):
-                self.evidence(a, ROPA.statedNone, field_concept, vloc, value)
+                self.evidence(a, P["statedNone"], field_concept, vloc, value)
             else:
                 for j, item in enumerate(value):
-                    self._value(a, name, prop, item, (*vloc, j))
+                    self._value(a, f"activity/{act.id}", prop, item, (*vloc, j))
         for j, tech in enumerate(act.technologies):
-            node = URIRef(f"{self.base}technology/{_slug(tech.name)}")
-            g.add((node, RDF.type, concept(tech.concept)))
-            g.add((node, DPV.hasName, Literal(tech.name)))
-            self.evidence(a, DPV.isImplementedUsingTechnology, node, (*loc, "technologies", j), tech)
+            node = f"<technology/{_slug(tech.name)}>"
+            self.add(node, A, _concept(tech.concept))
+            self.add(node, P["hasName"], string(tech.name))
+            self.evidence(a, P["implementedUsing"], node, (*loc, "technologies", j), tech)
 
-    def _value(self, a: URIRef, name: str, prop: URIRef, item: Any, loc: Path_) -> None:
+    def _value(self, a: str, rel: str, prop: str, item: Any, loc: Path_) -> None:
         if isinstance(item, ConceptValue):
-            self.evidence(a, prop, concept(item.concept), loc, item)
+            self.evidence(a, prop, _concept(item.concept), loc, item)
         elif isinstance(item, RecipientValue):
             org = self.orgs[item.organisation]
-            role_prop, types = ROLES[item.role]
+            role_prop, types = _ROLES[item.role]
             for t in types:
-                self.g.add((org, RDF.type, t))
+                self.add(org, A, t)
             self.evidence(a, role_prop, org, loc, item)
-            if role_prop != DPV.hasRecipient:
-                self.g.add((a, DPV.hasRecipient, org))  # the super-property, for plain queries
+            if role_prop != _HAS_RECIPIENT:
+                self.add(a, _HAS_RECIPIENT, org)  # the super-property, for plain queries
         elif isinstance(item, TransferValue):
-            self._transfer(a, item, loc)
+            self._transfer(a, rel, item, loc)
         elif isinstance(item, RetentionValue):
-            self._retention(a, item, loc)
+            self._retention(a, rel, item, loc)
 
-    def _node(self, a: URIRef, kind: str, loc: Path_) -> URIRef:
-        return URIRef(f"{a}/{kind}/{loc[-1] + 1}")
-
-    def _transfer(self, a: URIRef, t: TransferValue, loc: Path_) -> None:
-        g = self.g
-        node = self._node(a, "transfer", loc)
-        g.add((node, RDF.type, DPV.CrossBorderTransfer))
-        self.evidence(a, DPV.hasProcessing, node, loc, t)
+    def _transfer(self, a: str, rel: str, t: TransferValue, loc: Path_) -> None:
+        node = f"<{rel}/transfer/{loc[-1] + 1}>"
+        self.add(node, A, C["CrossBorderTransfer"])
+        self.evidence(a, P["hasProcessing"], node, loc, t)
         third = t.country not in self.eea
-        g.add((node, DPV.hasThirdCountry if third else DPV.hasCountry, country(t.country)))
-        g.add((node, DPV.hasDataExporter, self.controller))
+        self.add(node, P["hasThirdCountry"] if third else P["hasCountry"], _country(t.country))
+        self.add(node, P["hasDataExporter"], self.controller)
         if t.importer:
-            g.add((node, DPV.hasDataImporter, self.orgs[t.importer]))
+            self.add(node, P["hasDataImporter"], self.orgs[t.importer])
         if isinstance(t.mechanism, ConceptValue):
-            self.evidence(node, DPV.hasLegalBasis, concept(t.mechanism.concept), (*loc, "mechanism"), t.mechanism)
+            mechanism = t.mechanism
+            self.evidence(node, P["hasLegalBasis"], _concept(mechanism.concept), (*loc, "mechanism"), mechanism)
         else:
-            g.add((node, ROPA.notStated, ROPA.LegalBasisField))
+            self.add(node, P["notStated"], C["LegalBasisField"])
 
-    def _retention(self, a: URIRef, r: RetentionValue, loc: Path_) -> None:
-        g = self.g
-        node = self._node(a, "retention", loc)
-        duration = URIRef(f"{node}/duration")
-        g.add((node, RDF.type, DPV.StorageDuration))
-        self.evidence(a, DPV.hasStorageCondition, node, loc, r)
-        g.add((node, DPV.hasDuration, duration))
-        g.add((duration, RDF.type, RETENTION_KINDS[r.kind]))
-        g.add((duration, DCTERMS.description, Literal(r.description, lang="en")))
+    def _retention(self, a: str, rel: str, r: RetentionValue, loc: Path_) -> None:
+        node = f"<{rel}/retention/{loc[-1] + 1}>"
+        duration = f"<{rel}/retention/{loc[-1] + 1}/duration>"
+        self.add(node, A, C["StorageDuration"])
+        self.evidence(a, P["hasStorageCondition"], node, loc, r)
+        self.add(node, P["hasDuration"], duration)
+        self.add(duration, A, _RETENTION[r.kind])
+        self.add(duration, P["description"], lang_string(r.description, "en"))
         if r.duration:
-            g.add((duration, RDF.value, Literal(r.duration, datatype=XSD.duration)))
+            self.add(duration, P["value"], typed(r.duration, str(XSD.duration)))
             single = re.fullmatch(r"P(\d+)([YMWD])", r.duration)
             if single:
-                unit = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek, "D": TIME.unitDay}[single.group(2)]
-                g.add((duration, RDF.type, TIME.Duration))
-                g.add((duration, TIME.numericDuration, Literal(f"{int(single.group(1))}.0", datatype=XSD.decimal)))
-                g.add((duration, TIME.unitType, unit))
+                self.add(duration, A, C["Duration"])
+                amount = typed(f"{int(single.group(1))}.0", str(XSD.decimal))
+                self.add(duration, P["numericDuration"], amount)
+                self.add(duration, P["unitType"], _t(_TIME_UNITS[single.group(2)]))
 
 
-def _source_term(source: str) -> URIRef | Literal:
-    return URIRef(source) if re.match(r"^https?://\S+$", source) else Literal(source)
+def _field(model: Any, name: str) -> Any:
+    """A field of a record model, or None (``getattr`` with a default is slow on pydantic
+    models when the field does not exist)."""
+    fields = getattr(model, "__dict__", None)
+    return fields.get(name) if fields is not None else getattr(model, name, None)
 
 
-def map_record(checked: CheckedRecord, eea: frozenset[str]) -> Graph:
-    """The named graph of one checked record.
+@lru_cache(maxsize=4096)
+def _concept(curie: str) -> str:
+    return iri_term(expand(curie))
+
+
+@lru_cache(maxsize=512)
+def _country(code: str) -> str:
+    return iri_term(str(LOC[code]))
+
+
+def _source_term(source: str) -> str:
+    if re.match(r"^https?://\S+$", source) and not NOT_IN_IRI.search(source):
+        return iri_term(source)
+    return string(source)
+
+
+def map_text(checked: CheckedRecord, eea: frozenset[str], *, evidence: bool = True) -> MappedRecord:
+    """The named graph of one checked record, as TriG text.
 
     Args:
         checked: a record that passed :func:`ingest.records.load_record`.
         eea: ISO codes of the EEA countries (a transfer elsewhere is to a third country).
+        evidence: False leaves out the evidence annotations and the policy text (the
+            lighter graph the query benchmarks use); the build always keeps them.
     """
-    return _Mapper(checked, eea).map()
+    return _Mapper(checked, eea, evidence).map()
 
 
-__all__ = ["graph_iri", "map_record"]
+def map_record(checked: CheckedRecord, eea: frozenset[str]) -> Graph:
+    """The named graph of one checked record, as an rdflib graph (see :func:`map_text`)."""
+    mapped = map_text(checked, eea)
+    quads = ox.parse(TRIG_PREFIXES + mapped.trig(), format=ox.RdfFormat.TRIG)
+    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    g = Graph(identifier=URIRef(mapped.graph))
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g.parse(data=(nt or b"").decode("utf-8"), format="nt")
+
+
+__all__ = ["TRIG_PREFIXES", "MappedRecord", "graph_iri", "map_record", "map_text"]

@@ -9,7 +9,9 @@ text and the policy's own words at those offsets, which is what the graph stores
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _TYPOGRAPHY = {
@@ -38,6 +40,18 @@ class Match:
     exact: str
 
 
+class _CanonTable(dict[int, str]):
+    """``str.translate`` table applying :func:`_canon_char`, filled as characters are met."""
+
+    def __missing__(self, ordinal: int) -> str:
+        canon = self[ordinal] = _canon_char(chr(ordinal))
+        return canon
+
+
+_CANON = _CanonTable()
+_EXTRA_SPACES = re.compile("^ +| {2,}")
+
+
 class PolicyText:
     """A policy text prepared for tolerant quote search.
 
@@ -49,6 +63,35 @@ class PolicyText:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        mapped = text.translate(_CANON)
+        if len(mapped) == len(text) and all(len(_CANON[ord(ch)]) == 1 for ch in set(text)):
+            self._collapse(mapped)
+        else:
+            self._per_char(text)
+
+    def _collapse(self, mapped: str) -> None:
+        """Every character maps to one: drop the extra spaces of each run (all of a
+        leading run), and keep where each kept stretch starts in the canonical text
+        (``_starts``) and in the policy text (``_origins``)."""
+        starts: list[int] = []
+        origins: list[int] = []
+        pieces: list[str] = []
+        pos = length = 0
+        for run in _EXTRA_SPACES.finditer(mapped):
+            keep_to = run.start() if run.start() == 0 else run.start() + 1
+            starts.append(length)
+            origins.append(pos)
+            pieces.append(mapped[pos:keep_to])
+            length += keep_to - pos
+            pos = run.end()
+        starts.append(length)
+        origins.append(pos)
+        pieces.append(mapped[pos:])
+        self._canon = "".join(pieces)
+        self._starts, self._origins = starts, origins
+
+    def _per_char(self, text: str) -> None:
+        """Characters that expand (``…``, ligatures): map them one by one."""
         chars: list[str] = []
         origin: list[int] = []
         last_space = True
@@ -64,13 +107,17 @@ class PolicyText:
                 chars.append(c)
                 origin.append(i)
         self._canon = "".join(chars)
-        self._origin = origin
+        self._starts, self._origins = list(range(len(origin))), origin
+
+    def _origin(self, pos: int) -> int:
+        """The offset in the policy text of position ``pos`` of the canonical text."""
+        k = bisect_right(self._starts, pos) - 1
+        return self._origins[k] + pos - self._starts[k]
 
     @staticmethod
     def canonical(quote: str) -> str:
         """The quote as the search sees it: typography unified, whitespace collapsed."""
-        canon = "".join(_canon_char(ch) for ch in unicodedata.normalize("NFC", quote))
-        return " ".join(canon.split())
+        return " ".join(unicodedata.normalize("NFC", quote).translate(_CANON).split())
 
     def find_all(self, quote: str) -> list[Match]:
         """Every non-overlapping match of ``quote``, in order."""
@@ -80,16 +127,27 @@ class PolicyText:
         found: list[Match] = []
         pos = self._canon.find(needle)
         while pos >= 0:
-            start = self._origin[pos]
-            end = self._origin[pos + len(needle) - 1] + 1
+            start = self._origin(pos)
+            end = self._origin(pos + len(needle) - 1) + 1
             found.append(Match(start, end, self.text[start:end]))
             pos = self._canon.find(needle, pos + len(needle))
         return found
 
     def find(self, quote: str, occurrence: int = 1) -> Match | None:
         """The ``occurrence``-th match of ``quote`` (1-based), or None."""
-        matches = self.find_all(quote)
-        return matches[occurrence - 1] if len(matches) >= occurrence else None
+        needle = self.canonical(quote)
+        if not needle or occurrence < 1:
+            return None
+        pos = self._canon.find(needle)
+        for _ in range(occurrence - 1):
+            if pos < 0:
+                return None
+            pos = self._canon.find(needle, pos + len(needle))
+        if pos < 0:
+            return None
+        start = self._origin(pos)
+        end = self._origin(pos + len(needle) - 1) + 1
+        return Match(start, end, self.text[start:end])
 
     def line_of(self, offset: int) -> int:
         """The 1-based line of a character offset."""

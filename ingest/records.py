@@ -8,11 +8,13 @@ problem is a :class:`RecordError` (or :class:`QuoteNotFound`) naming file and li
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,7 +30,7 @@ from ingest.schema import (
     TransferValue,
 )
 from ingest.vocab import Vocabulary
-from ingest.yamlines import line_of, load_yaml
+from ingest.yamlines import line_of, load_yaml, load_yaml_fast
 from ropakg.errors import QuoteNotFound, RecordError, RopaError
 from ropakg.namespaces import expand
 
@@ -73,6 +75,43 @@ def walk(obj: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
             yield from walk(item, (*loc, i))
 
 
+_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None), dt.date)
+
+
+def _scalar_type(annotation: Any) -> bool:
+    """Whether a field's type holds no models and no lists (so the walk need not look in)."""
+    if annotation in _SCALARS:
+        return True
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return True
+    if origin in (Union, UnionType):
+        return all(_scalar_type(a) for a in get_args(annotation))
+    return False
+
+
+def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(name for name, f in cls.model_fields.items() if not _scalar_type(f.annotation))
+        _FIELD_NAMES[cls] = names
+    return names
+
+
+def _models(obj: BaseModel, loc: Path_ = ()) -> Iterator[tuple[Path_, BaseModel]]:
+    """The models of :func:`walk` only (what the checks look at), in the same order."""
+    yield loc, obj
+    for name in _model_fields(type(obj)):
+        value = getattr(obj, name)
+        if isinstance(value, BaseModel):
+            yield from _models(value, (*loc, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _models(item, (*loc, name, i))
+
+
 def _kind_for(loc: Path_) -> str | None:
     names = [p for p in loc if isinstance(p, str)]
     if names and names[-1] == "mechanism":
@@ -98,10 +137,22 @@ def record_problems(
     vocab: Vocabulary,
     registry: set[str] | None = None,
 ) -> tuple[CheckedRecord | None, list[RopaError]]:
-    """Check a record; return it (when it could be read) and every problem found."""
-    path = Path(path)
+    """Check a record; return it (when it could be read) and every problem found.
+
+    The record is read with libyaml first; only a record with a problem is read again
+    with the line-keeping loader, so that each problem names its line.
+    """
+    checked, problems = _problems(Path(path), policies_dir, vocab, registry, fast=True)
+    if problems:
+        return _problems(Path(path), policies_dir, vocab, registry, fast=False)
+    return checked, problems
+
+
+def _problems(
+    path: Path, policies_dir: Path, vocab: Vocabulary, registry: set[str] | None, *, fast: bool
+) -> tuple[CheckedRecord | None, list[RopaError]]:
     try:
-        raw = load_yaml(path)
+        raw = load_yaml_fast(path) if fast else load_yaml(path)
     except RopaError as exc:
         return None, [exc]
     if not isinstance(raw, dict):
@@ -138,7 +189,7 @@ def record_problems(
                 f"unknown registry entry {org.registry!r} (see ontology/organisations.ttl)",
             )
 
-    for loc, obj in walk(record):
+    for loc, obj in _models(record):
         if isinstance(obj, ConceptValue) or (loc and loc[-2:-1] == ("technologies",)):
             kind = _kind_for(loc)
             concept = getattr(obj, "concept", None)

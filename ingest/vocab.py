@@ -37,6 +37,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "country": ("dpv:Country",),
 }
 
+_WANTED = {kind: frozenset(expand(c) for c in curies) for kind, curies in KINDS.items()}
+
 TYPE_QUERY = "SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s)) }"
 
 
@@ -56,6 +58,7 @@ class Vocabulary:
         for row in select(store, TYPE_QUERY):
             self.types[row["s"].value].add(row["t"].value)
         self._by_kind: dict[str, list[str]] = {}
+        self._checked: dict[tuple[str, str], str] = {}
 
     @classmethod
     def default(cls, ontology_dir: Path | None = None, dpv_dir: Path | None = None) -> Vocabulary:
@@ -68,8 +71,8 @@ class Vocabulary:
         return iri in self.types
 
     def is_kind(self, iri: str, kind: str) -> bool:
-        wanted = {expand(c) for c in KINDS[kind]}
-        return bool(self.types.get(iri, set()) & wanted)
+        types = self.types.get(iri)
+        return types is not None and not _WANTED[kind].isdisjoint(types)
 
     def members(self, kind: str) -> list[str]:
         if kind not in self._by_kind:
@@ -81,6 +84,14 @@ class Vocabulary:
 
         Raises ``ValueError`` with a suggestion when it is not.
         """
+        known = self._checked.get((curie, kind))
+        if known is not None:
+            return known
+        iri = self._check(curie, kind)
+        self._checked[curie, kind] = iri
+        return iri
+
+    def _check(self, curie: str, kind: str) -> str:
         try:
             iri = expand(curie)
         except KeyError:

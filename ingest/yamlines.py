@@ -4,6 +4,11 @@ PyYAML's safe loader is used as it is; mappings and sequences come back as
 :class:`LineDict` and :class:`LineList`, which know the (1-based) line of each of
 their items, so an error found later (a pydantic error, a quote not in the text)
 can name the line of the record it concerns.
+
+Keeping lines costs: the pure-Python loader is about ten times slower than libyaml's.
+:func:`load_yaml_fast` reads the same YAML with libyaml into plain dicts and lists
+(same values: the same resolvers), for the common case of a record without problems;
+a caller that finds a problem reads the file again with :func:`load_yaml` to say where.
 """
 
 from __future__ import annotations
@@ -69,6 +74,75 @@ _Loader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+_CLoader: type[Any] | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    _WILDCARD: list[Any] = _Loader.yaml_implicit_resolvers.get(None) or []
+    _RESOLVERS = {first: [*(found or []), *_WILDCARD] for first, found in _Loader.yaml_implicit_resolvers.items()}
+
+    class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml with the resolvers of the line-keeping loader (and no path resolvers)."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            # BaseResolver.resolve without the path resolvers, with the lists joined once.
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
+                        if regexp.match(value):
+                            return str(tag)
+                return str(self.DEFAULT_SCALAR_TAG)
+            return str(self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG)
+
+    _CLoader = _CSafeLoader
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Unusual(Exception):
+    """YAML the plain constructor leaves to PyYAML's (merge keys, other tags)."""
+
+
+def _plain(loader: Any, node: yaml.Node) -> Any:
+    """The value of a node as the safe constructor gives it, for the common node kinds."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode) and node.tag == yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG:
+        return [_plain(loader, child) for child in node.value]
+    if not isinstance(node, yaml.MappingNode) or node.tag != yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+        raise _Unusual
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            raise _Unusual
+        key = _plain(loader, key_node)
+        if key in out:
+            raise RecordError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
+        out[key] = _plain(loader, value_node)
+    return out
+
+
+def load_yaml_fast(path: str | Path) -> Any:
+    """Read a YAML file into plain dicts and lists, with libyaml where PyYAML has it.
+
+    The values are those :func:`load_yaml` gives; on any problem, or YAML out of the
+    ordinary (tags, merge keys), the file is read by :func:`load_yaml`, which raises the
+    error with its line.
+    """
+    if _CLoader is None:
+        return load_yaml(path)
+    try:
+        loader = _CLoader(Path(path).read_bytes().decode("utf-8"))
+        try:
+            node = loader.get_single_node()
+            return None if node is None else _plain(loader, node)
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecordError, _Unusual, RecursionError):
+        return load_yaml(path)
 
 
 def load_yaml(path: str | Path) -> Any:

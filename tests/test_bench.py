@@ -1,21 +1,39 @@
-"""The synthetic generator of the benchmarks: deterministic, and in the graph's DPV profile."""
+"""The benchmark's synthetic sector (records, policies, graphs) and its runner, on tiny sizes.
+
+No test here times anything: the figures are the runner's business (bench/RESULTS.md).
+"""
 
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
-from bench.synthetic import write
+from bench import synthetic
+from ingest.build import build, check_records
+from ingest.yamlines import load_yaml
+from ropakg.namespaces import GRAPH, ROPA
+from ropakg.paths import Paths
 from ropakg.store import KnowledgeGraph
 
 
 def _store(n: int, seed: int = 7) -> tuple[ox.Store, str]:
     buffer = io.StringIO()
-    write(n, buffer, seed)
+    synthetic.write(n, buffer, seed)
     store = ox.Store()
     store.load(buffer.getvalue().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     return store, buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sector(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """A synthetic project of 30 controllers, built by the real build."""
+    paths = synthetic.write_project(tmp_path_factory.mktemp("sector"), 30)
+    build(paths)
+    return paths
 
 
 def test_same_seed_same_dataset() -> None:
@@ -23,16 +41,115 @@ def test_same_seed_same_dataset() -> None:
     assert _store(20)[1] != _store(20, seed=8)[1]
 
 
-def test_shapes_of_a_tiny_dataset(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_same_seed_same_records_and_policies(tmp_path: Path) -> None:
+    a, b, c = (synthetic.write_project(tmp_path / name, 12, seed) for name, seed in (("a", 7), ("b", 7), ("c", 8)))
+
+    def files(p: Paths) -> dict[str, bytes]:
+        return {f.name: f.read_bytes() for folder in (p.records, p.policies) for f in sorted(folder.iterdir())}
+
+    assert files(a) == files(b)
+    assert files(a) != files(c)
+    assert len(list(a.records.glob("*.yaml"))) == len(list(a.policies.glob("*.txt"))) == 12
+
+
+def test_records_are_written_as_generated(tmp_path: Path) -> None:
+    paths = synthetic.write_project(tmp_path / "p", 5)
+    processors = synthetic.pool(5)
+    for c in range(5):
+        record, text = synthetic.controller(c, processors)
+        assert load_yaml(paths.records / f"synthetic-{c:06d}.yaml") == record
+        assert (paths.policies / record["policy"]["file"]).read_text("utf-8") == text
+
+
+def test_synthetic_records_pass_the_checks(sector: Paths) -> None:
+    assert check_records(sector) == []
+
+
+def test_shapes_of_a_tiny_dataset(seeds: Paths) -> None:
     store, _ = _store(30)
     kg = KnowledgeGraph(store, seeds)
+
+    def per(kind: str, prop: str) -> list[int]:
+        rows = kg.query(f"SELECT ?a (COUNT(?x) AS ?n) WHERE {{ ?a a dpv:PersonalDataProcess ; {prop} ?x }} GROUP BY ?a")
+        assert len(rows) > 0, kind
+        return list(rows["n"])
+
     activities = kg.query(
         "SELECT ?c (COUNT(?a) AS ?n) WHERE { ?c dpv:hasRecordOfActivity/dpv:hasProcess ?a } GROUP BY ?c", labels=False
     )
     assert len(activities) == 30 and activities["n"].between(3, 8).all()
-    outside = kg.query(
-        "SELECT DISTINCT ?t WHERE { ?t a dpv:CrossBorderTransfer ; dpv:hasThirdCountry ?c }", labels=False
-    )
+    assert all(2 <= n <= 6 for n in per("personal data", "dpv:hasPersonalData"))
+    assert all(1 <= n <= 3 for n in per("purposes", "dpv:hasPurpose"))
+    outside = kg.query("SELECT DISTINCT ?t WHERE { ?t a dpv:CrossBorderTransfer ; dpv:hasThirdCountry ?c }", labels=False)
     assert len(outside) > 0
     gaps = kg.query("SELECT DISTINCT ?a WHERE { ?a ropa:notStated ropa:RetentionField }", labels=False)
     assert len(gaps) > 0
+    countries = kg.query("SELECT DISTINCT ?c WHERE { ?o a dpv:LegalEntity ; dpv:hasCountry ?c }", labels=False)
+    codes = {c.rsplit("#", 1)[1] for c in countries["c"]}
+    assert codes & set(synthetic.EEA) and codes & set(synthetic.ELSEWHERE)
+
+
+def test_sub_processor_chains(sector: Paths) -> None:
+    """An activity names a processor and the sub-processor it engages, both from the shared pool."""
+    store = ox.Store()
+    store.load(path=str(sector.dataset), format=ox.RdfFormat.TRIG)
+    kg = KnowledgeGraph(store, sector)
+    chains = kg.query(
+        """SELECT ?a ?processor ?sub WHERE {
+             ?a dpv:hasDataProcessor ?processor, ?sub .
+             ?sub a dpv:DataSubProcessor . FILTER NOT EXISTS { ?processor a dpv:DataSubProcessor }
+             ?processor dpv:hasName ?pn . ?sub dpv:hasName ?sn }""",
+        labels=False,
+    )
+    assert len(chains) > 0
+    shared = kg.query(
+        "SELECT ?p (COUNT(DISTINCT ?c) AS ?n) WHERE { ?a dpv:hasDataController ?c ; dpv:hasDataProcessor ?p } "
+        "GROUP BY ?p HAVING (COUNT(DISTINCT ?c) > 1)",
+        labels=False,
+    )
+    assert len(shared) > 0
+
+
+def test_graph_without_evidence_is_the_build_without_evidence(sector: Paths, tmp_path: Path) -> None:
+    """The lighter graph of the query benchmarks comes from the same records and mapping."""
+    core = Paths.default(sector.root, tmp_path / "core")
+    records, _, _ = synthetic.write_dataset(core, 30)
+    assert records == 30
+
+    def policy_quads(path: Path) -> set[str]:
+        store = ox.Store()
+        store.load(path=str(path), format=ox.RdfFormat.TRIG)
+        policy = [q for q in store if q.graph_name.value.startswith(str(GRAPH) + "synthetic-")]
+        return {str(q) for q in policy}
+
+    full, light = policy_quads(sector.dataset), policy_quads(core.dataset)
+    assert light and light <= full
+    evidence = f"<{ROPA.text}>"
+    rest = {q for q in full - light if "/evidence/" not in q.split(" ")[0] and evidence not in q}
+    assert rest == set()
+
+
+def test_runner_end_to_end(tmp_path: Path) -> None:
+    """The runner on 20 controllers, rdflib included: every section, identical answers."""
+    from bench.run import main
+    from ropakg.queries import library
+
+    out = tmp_path / "RESULTS.md"
+    args = ["--sizes", "20", "--repeat", "1", "--question-limit", "10", "--rdflib-timeout", "300"]
+    assert main([*args, "--draft-policies", "3", "--work", str(tmp_path / "work"), "-o", str(out)]) == 0
+    text = out.read_text("utf-8")
+    for section in ("## Targets", "## Build, load, validation, app", "## Draft", "## Saved questions at 20 controllers"):
+        assert section in text
+    figures = json.loads(out.with_suffix(".json").read_text("utf-8"))
+    (result,) = figures["results"]
+    for piece in ("build", "rdflib_build", "validate", "pyshacl", "app"):
+        assert result[piece]["error"] == "" and not result[piece]["timed_out"], (piece, result[piece])
+    assert result["build"]["result"]["records"] == 20 and result["build"]["peak_bytes"] > 0
+    ox_answers, rdflib_answers = result["questions"]["oxigraph"], result["questions"]["rdflib"]
+    assert set(ox_answers) == set(rdflib_answers) == set(library(Path(__file__).parent.parent / "queries"))
+    compared = [name for name, q in rdflib_answers.items() if q["ms"] is not None]
+    assert len(compared) >= len(rdflib_answers) // 2
+    assert [n for n in compared if rdflib_answers[n]["digest"] != ox_answers[n]["digest"]] == []
+    for name in ox_answers:
+        assert f"| {name} |" in text
+    assert result["validate"]["result"]["findings"] == result["pyshacl"]["result"]["findings"]

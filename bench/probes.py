@@ -1,0 +1,255 @@
+"""The measured pieces of the benchmark, one per process: ``python -m bench.probes KIND ARGS``.
+
+Each prints one JSON line (its figures) as its last line of output; ``bench.measure``
+runs it, times it from outside and samples its memory.
+
+- ``build ROOT BUILD``: ``ingest.build.build`` (the real build: records -> TriG).
+- ``rdflib-build ROOT OUT``: the same records mapped into rdflib graphs of one rdflib
+  ``Dataset`` (records read with the line-keeping loader), written by rdflib's TriG writer.
+- ``queries ENGINE DATASET ROOT REPEAT LIMIT PARAMS``: load a dataset into Oxigraph or
+  rdflib (in memory) and run every saved question; ENGINE is ``oxigraph`` or ``rdflib``.
+- ``validate ROOT BUILD``: ``ropakg.validate.validate`` on the loaded build.
+- ``pyshacl DATASET SHAPES``: pySHACL over an rdflib graph of the same data.
+- ``draft ROOT COUNT``: ``ingest.draft.draft_text`` over policy texts, if it exists.
+- ``app ROOT BUILD``: the app's overview page, rendered by Streamlit's AppTest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.measure import ROOT, own_maxrss
+from ropakg.paths import Paths
+
+
+def _done(figures: dict[str, Any]) -> None:
+    figures["maxrss_bytes"] = own_maxrss()
+    print(json.dumps(figures), flush=True)
+
+
+def normal_text(value: Any) -> str:
+    """A result cell as text, the same for both engines (GROUP_CONCAT parts sorted)."""
+    if value is None:
+        return ""
+    s = str(value)
+    return " | ".join(sorted(s.split(" | "))) if " | " in s else s
+
+
+def digest(rows: list[tuple[str, ...]]) -> str:
+    return hashlib.sha256(json.dumps(sorted(rows)).encode("utf-8")).hexdigest()[:16]
+
+
+def build(root: str, build_dir: str) -> None:
+    from ingest.build import build as run_build
+
+    result = run_build(Paths.default(root, build_dir))
+    size = result.dataset.stat().st_size
+    _done({"seconds": result.seconds, "quads": result.quads, "records": result.records, "bytes": size})
+
+
+def rdflib_build(root: str, out: str) -> None:
+    import rdflib
+
+    from ingest import build as b
+    from ingest.mapping import map_record
+    from ingest.records import _problems
+    from ingest.reference import closure, dpv_extract, eea_codes, reference_graph
+    from ropakg.namespaces import GRAPH
+
+    started = time.perf_counter()
+    paths = Paths.default(root)
+    vocab, registry = b._checkers(paths)
+    eea = eea_codes(paths.dpv)
+    ds = rdflib.Dataset()
+    dpv = ds.graph(rdflib.URIRef(str(GRAPH.dpv)))
+    dpv.parse(data=dpv_extract(paths.dpv).decode("utf-8"), format="nt")
+    ontology = ds.graph(rdflib.URIRef(str(GRAPH.ontology)))
+    for name in b.ONTOLOGY_FILES:
+        ontology.parse(paths.ontology / name, format="turtle")
+    used: set[rdflib.URIRef] = set()
+    for path in b.record_files(paths):
+        checked, problems = _problems(path, paths.policies, vocab, registry, fast=False)
+        if problems or checked is None:
+            raise problems[0]
+        g = map_record(checked, eea)
+        ds.graph(g.identifier).__iadd__(g)
+        used.update(o for o in g.objects() if isinstance(o, rdflib.URIRef))
+    loc = "https://w3id.org/dpv/loc#"
+    countries = {str(o)[len(loc) :] for o in used if str(o).startswith(loc)}
+    ds.graph(rdflib.URIRef(str(GRAPH.reference))).__iadd__(reference_graph(paths.ontology, countries))
+    hierarchy = rdflib.Graph()
+    for s, p, o, _ in ds.quads((None, rdflib.namespace.SKOS.broader, None, None)):
+        hierarchy.add((s, p, o))
+    ds.graph(rdflib.URIRef(str(GRAPH.inferred))).__iadd__(closure(hierarchy, used))
+    ds.serialize(out, format="trig")
+    _done({"seconds": time.perf_counter() - started, "quads": len(ds), "bytes": Path(out).stat().st_size})
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise _Timeout
+
+
+def _timed(fn: Callable[[], Any], repeat: int, limit: float) -> tuple[float | None, Any]:
+    """Median milliseconds of ``fn`` (None past ``limit`` seconds) and its last result."""
+    times, result = [], None
+    signal.signal(signal.SIGALRM, _alarm)
+    for _ in range(repeat):
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        started = time.perf_counter()
+        try:
+            result = fn()
+        except _Timeout:
+            return None, None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        times.append((time.perf_counter() - started) * 1000)
+        if sum(times) > limit * 1000:
+            break  # enough: one more run would take as long
+    return statistics.median(times), result
+
+
+def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, params: str) -> None:
+    import pyoxigraph as ox
+
+    from ropakg.namespaces import PREFIXES
+    from ropakg.queries import library
+    from ropakg.terms import to_python, to_term
+
+    paths = Paths.default(root)
+    saved = library(paths.queries)
+    values = json.loads(params)
+    started = time.perf_counter()
+    if engine == "oxigraph":
+        from ropakg.store import KnowledgeGraph
+
+        store = ox.Store()
+        store.load(path=dataset, format=ox.RdfFormat.TRIG)
+        kg = KnowledgeGraph(store, paths)
+
+        def run(text: str, bound: dict[str, Any]) -> list[tuple[str, ...]]:
+            return [tuple(normal_text(to_python(c)) for c in row) for row in kg.select(text, bound)[1]]
+
+    else:
+        import rdflib
+
+        ds = rdflib.Dataset(default_union=True)
+        ds.parse(dataset, format="trig")
+
+        def run(text: str, bound: dict[str, Any]) -> list[tuple[str, ...]]:
+            bindings = {
+                k: rdflib.URIRef(t.value) if isinstance(t, ox.NamedNode) else _rdflib_literal(t)
+                for k, t in ((k, to_term(v)) for k, v in bound.items())
+            }
+            rows = ds.query(text, initNs=PREFIXES, initBindings=bindings)
+            return [tuple(normal_text(None if c is None else to_python(to_term(c))) for c in row) for row in rows]  # type: ignore[union-attr]
+
+    load_s = time.perf_counter() - started
+    out: dict[str, Any] = {"load_s": load_s, "queries": {}}
+    for name, question in saved.items():
+        bound = question.bind({k: v for k, v in values.items() if k in {p.name for p in question.params}})
+        ms, rows = _timed(partial(run, question.text, bound), int(repeat), float(limit))
+        out["queries"][name] = {"ms": ms} if ms is None else {"ms": ms, "rows": len(rows), "digest": digest(rows)}
+    _done(out)
+
+
+def _rdflib_literal(term: Any) -> Any:
+    import rdflib
+
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def validate(root: str, build_dir: str) -> None:
+    from ropakg.store import load
+    from ropakg.validate import validate as run_validate
+
+    started = time.perf_counter()
+    kg = load(Paths.default(root, build_dir), build=False)
+    loaded = time.perf_counter()
+    report = run_validate(kg)
+    done = time.perf_counter()
+    _done({"load_s": loaded - started, "seconds": done - loaded, "findings": len(report.findings)})
+
+
+def pyshacl(dataset: str, shapes: str) -> None:
+    import rdflib
+    from pyshacl import validate as shacl
+
+    from ropakg.namespaces import GRAPH
+
+    started = time.perf_counter()
+    ds = rdflib.Dataset()
+    ds.parse(dataset, format="trig")
+    data = rdflib.Graph()
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        if str(getattr(g, "identifier", g)) != str(GRAPH.inferred):
+            data.add((s, p, o))
+    loaded = time.perf_counter()
+    _conforms, results, _ = shacl(
+        data, shacl_graph=rdflib.Graph().parse(shapes), allow_warnings=True, advanced=True, inference="none"
+    )
+    found = len(set(results.subjects(rdflib.namespace.SH.resultSeverity, None)))
+    _done({"load_s": loaded - started, "seconds": time.perf_counter() - loaded, "findings": found})
+
+
+def draft(root: str, count: str) -> None:
+    try:
+        from ingest.draft import draft_text  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        _done({"available": False})
+        return
+    texts = [p.read_text("utf-8") for p in sorted(Paths.default(root).policies.glob("*.txt"))[: int(count)]]
+    started = time.process_time()
+    for text in texts:
+        draft_text(text)
+    seconds = time.process_time() - started
+    _done({"available": True, "policies": len(texts), "cpu_s": seconds})
+
+
+def app(root: str, build_dir: str) -> None:
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.update(ROPA_HOME=root, ROPA_BUILD_DIR=build_dir)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    started = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    st.cache_data.clear()
+    started = time.perf_counter()
+    at.run()
+    again = time.perf_counter() - started
+    metrics = {m.label: m.value for m in at.metric}
+    _done({"first_s": first, "overview_s": again, "metrics": metrics, "errors": len(at.exception)})
+
+
+PROBES: dict[str, Callable[..., None]] = {
+    "build": build,
+    "rdflib-build": rdflib_build,
+    "queries": queries,
+    "validate": validate,
+    "pyshacl": pyshacl,
+    "draft": draft,
+    "app": app,
+}
+
+if __name__ == "__main__":
+    PROBES[sys.argv[1]](*sys.argv[2:])
