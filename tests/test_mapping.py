@@ -54,7 +54,13 @@ def test_every_value_on_an_activity_has_evidence() -> None:
         (g.value(b, RDF.subject), g.value(b, RDF.predicate), g.value(b, RDF.object))
         for b in g.objects(None, OA.hasBody)
     }
-    skip = {RDF.type, DPV.hasDataController, DPV.hasRecipient, ROPA.notStated}
+    skip = {
+        RDF.type,
+        DPV.hasDataController,
+        DPV.hasRecipient,
+        ROPA.notStated,
+        ROPA.reviewStatus,
+    }  # not statements of the policy
     for activity in g.subjects(RDF.type, DPV.PersonalDataProcess):
         for p, o in g.predicate_objects(activity):
             if p in skip or (p == URIRef("http://purl.org/dc/terms/title") and o.language == "en"):
