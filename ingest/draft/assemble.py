@@ -66,6 +66,7 @@ _DATE_VALUE = re.compile(
     r"|(\d{1,2})\.?[ \t]+([a-zæøåäö]{3})[a-zæøåäö]*\.?[ \t]+(\d{4}))(?!\d)",
     re.I,
 )
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DATE_CUE = re.compile(
     r"(?:oppdatert|sist endret|gjeld(?:ende|ande) fr[aå]|uppdaterad|senast (?:uppdaterad|ändrad)|gäller från|"
     r"opdateret|senest (?:opdateret|ændret)|gældende fra|updated|effective|last (?:updated|modified|revised)|"
@@ -224,7 +225,10 @@ def _policy(layout: Layout, q: _Quoter, file_name: str, language: str) -> dict[s
         out["title"] = {"value": layout.quote(first), **q.unit(first, confidence=0.6)}
     text = layout.text
     for lo, hi in ((0, 3000), (max(3000, len(text) - 1500), len(text))):
-        for m in _DATE_VALUE.finditer(text, lo, hi):
+        for year in _YEAR.finditer(text, lo, hi):  # cheap anchor: a year, then the full date around it
+            m = _DATE_VALUE.search(text, max(lo, year.start() - 20), min(hi, year.end() + 12))
+            if m is None:
+                continue
             cue = _DATE_CUE.search(text, max(0, m.start() - 80), m.start())
             if cue is None:
                 continue

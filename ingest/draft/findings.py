@@ -40,6 +40,9 @@ class Finding:
 
 def _negated(lex: Lexicon, sentence: str, offset: int) -> bool:
     """Is the word at ``offset`` of ``sentence`` under a negation in its clause?"""
+    negation = lex.cues.get("negation")
+    if negation is None or negation.search(sentence, 0, offset) is None:
+        return False  # most sentences: no negation before the word at all
     before = sentence[:offset]
     cut = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
     clause = before[cut:]
@@ -60,8 +63,8 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
     """Every finding in the policy, in text order, negated statements left out."""
     out: list[Finding] = []
     units = layout.units
-    for field_name, matcher in lex.fields.items():
-        for start, end, label in matcher.finditer(lowered):
+    for field_name, matches in lex.match_fields(lowered).items():
+        for start, end, label in matches:
             strong = label.endswith(STRONG)
             concept = label.removesuffix(STRONG)
             ui = layout.unit_at(start)

@@ -62,6 +62,16 @@ class Lexicon:
     numbers: dict[str, int]
     units: dict[str, str]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    combined: PatternSet | None = field(repr=False, default=None)
+
+    def match_fields(self, lowered: str) -> dict[str, list[tuple[int, int, str]]]:
+        """Every field's matches from one scan of the text."""
+        assert self.combined is not None
+        return self.combined.grouped(lowered)
+
+    def says_anything(self, lowered: str) -> bool:
+        """Does the text hold any lexicon word (a data category, a purpose, ...)?"""
+        return bool(self.match_fields(lowered))
 
     def cue(self, name: str, text: str) -> re.Match[str] | None:
         pattern = self.cues.get(name)
@@ -120,6 +130,8 @@ def lexicon(language: str) -> Lexicon:
     if unknown:
         raise LexiconError(f"unknown field(s) {sorted(unknown)}", file=where)
     fields: dict[str, FieldMatcher] = {}
+    everything: list[tuple[str, str]] = []
+    groups: list[str] = []
     for fname, concepts in data.get("fields", {}).items():
         names = list(concepts)
         for c in names:
@@ -130,6 +142,8 @@ def lexicon(language: str) -> Lexicon:
             for p in concepts[c] or []
         ]
         fields[fname] = FieldMatcher(names, PatternSet(labelled))
+        everything.extend(labelled)
+        groups.extend([fname] * len(labelled))
     cues = {}
     for cname, patterns in data.get("cues", {}).items():
         if cname not in CUES:
@@ -139,7 +153,7 @@ def lexicon(language: str) -> Lexicon:
     if set(units.values()) - UNITS:
         raise LexiconError(f"time units must be one of {sorted(UNITS)}", file=where)
     numbers = {str(k): int(v) for k, v in data.get("numbers", {}).items()}
-    return Lexicon(language, fields, cues, numbers, units, data)
+    return Lexicon(language, fields, cues, numbers, units, data, PatternSet(everything, groups))
 
 
 def concepts_used(language: str) -> dict[str, set[str]]:

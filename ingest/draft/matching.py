@@ -44,6 +44,22 @@ def _stems(items: list[Any]) -> list[str] | None:
     return out if out and all(len(s) >= _MIN_STEM for s in out) else None
 
 
+_NON_WORD = re.compile(r"\W")
+_last: list[str] = ["", ""]
+
+
+def spaced(lowered: str) -> str:
+    """`` `` + the text with every non-word character a space (same offsets, shifted by one)."""
+    if _last[0] is not lowered:
+        _last[0], _last[1] = lowered, " " + _NON_WORD.sub(" ", lowered)
+    return _last[1]
+
+
+def _spaced_key(stem: str) -> str:
+    key = _NON_WORD.sub(" ", stem)
+    return key if stem[:1] and not (stem[0].isalnum() or stem[0] == "_") else " " + key
+
+
 class PatternSet:
     """Labelled patterns, matched at word starts over lower-cased text.
 
@@ -52,8 +68,9 @@ class PatternSet:
     [(0, 4, 'name'), (8, 14, 'email')]
     """
 
-    def __init__(self, labelled: list[tuple[str, str]]) -> None:
+    def __init__(self, labelled: list[tuple[str, str]], groups: list[str] | None = None) -> None:
         self.labels = [label for label, _ in labelled]
+        self.groups = groups or [""] * len(labelled)
         self.compiled = [re.compile(p) for _, p in labelled]
         keys: dict[str, list[int]] = defaultdict(list)
         fallback: list[int] = []
@@ -66,35 +83,47 @@ class PatternSet:
                     keys[stem].append(i)
         self._keys = list(keys)
         self._key_patterns = [keys[k] for k in self._keys]
-        self._ac = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
+        # Stems are searched in a copy of the text where every non-word character is a space,
+        # each stem with a space before it: only word starts are found, in one scan.
+        spaced_keys = [_spaced_key(k) for k in self._keys]
+        self._shift = [0 if k.startswith(" ") else 1 for k in spaced_keys]  # keys without the leading space
+        self._ac = ahocorasick_rs.AhoCorasick(spaced_keys) if self._keys else None
         self._fallback = fallback
         self._fallback_regex = (
             re.compile(r"(?<![\w-])(?:" + "|".join(f"({labelled[i][1]})" for i in fallback) + ")") if fallback else None
         )
 
     def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
+        return self.grouped(lowered).get("", [])
+
+    def grouped(self, lowered: str) -> dict[str, list[tuple[int, int, str]]]:
+        """Matches per group (e.g. per record field), each group as :meth:`finditer` gives them."""
         found: list[tuple[int, int, int]] = []  # start, pattern index, end
         if self._ac is not None:
             tried: set[tuple[int, int]] = set()
-            for key, start, _ in self._ac.find_matches_as_indexes(lowered, overlapping=True):
-                if start and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
+            compiled, key_patterns = self.compiled, self._key_patterns
+            for key, start, _ in self._ac.find_matches_as_indexes(spaced(lowered), overlapping=True):
+                # the key's leading space stands for the character before the word
+                start -= self._shift[key]
+                if start and lowered[start - 1] in "_-":
                     continue
-                for i in self._key_patterns[key]:
+                for i in key_patterns[key]:
                     if (start, i) in tried:
                         continue
                     tried.add((start, i))
-                    m = self.compiled[i].match(lowered, start)
+                    m = compiled[i].match(lowered, start)
                     if m and m.end() > start:
                         found.append((start, i, m.end()))
         if self._fallback_regex is not None:
             for m in self._fallback_regex.finditer(lowered):
                 found.append((m.start(), self._fallback[(m.lastindex or 1) - 1], m.end()))
         found.sort()
-        out: list[tuple[int, int, str]] = []
-        last_start = -1
+        out: dict[str, list[tuple[int, int, str]]] = {}
+        last_start: dict[str, int] = {}
         for start, i, end in found:
-            if start == last_start:
+            group = self.groups[i]
+            if last_start.get(group) == start:
                 continue  # the earlier pattern wins where two start at the same word
-            out.append((start, end, self.labels[i]))
-            last_start = start
+            out.setdefault(group, []).append((start, end, self.labels[i]))
+            last_start[group] = start
         return out

@@ -188,7 +188,7 @@ def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) ->
         name = _clean_name(text[start:end])
         if len(name) < 2 or any(a <= start < b for a, b in taken) or _NOT_NAMES.match(name.split()[0]):
             return
-        if any(f.finditer(name.lower()) for f in lex.fields.values()):  # "Navn", "E-post": data, not a company
+        if lex.says_anything(name.lower()):  # "Navn", "E-post": data, not a company
             return
         taken.add((start, end))
         out.append(Mention(name, start, start + len(name), unit))
