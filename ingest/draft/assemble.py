@@ -225,8 +225,8 @@ def _policy(layout: Layout, q: _Quoter, file_name: str, language: str) -> dict[s
         out["title"] = {"value": layout.quote(first), **q.unit(first, confidence=0.6)}
     text = layout.text
     for lo, hi in ((0, 3000), (max(3000, len(text) - 1500), len(text))):
-        for year in _YEAR.finditer(text, lo, hi):  # cheap anchor: a year, then the full date around it
-            m = _DATE_VALUE.search(text, max(lo, year.start() - 20), min(hi, year.end() + 12))
+        for anchor in _YEAR.finditer(text, lo, hi):  # cheap anchor: a year, then the full date around it
+            m = _DATE_VALUE.search(text, max(lo, anchor.start() - 20), min(hi, anchor.end() + 12))
             if m is None:
                 continue
             cue = _DATE_CUE.search(text, max(0, m.start() - 80), m.start())
