@@ -26,7 +26,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from bench.run import seed_context
 from bench.synthetic import write
 from ropakg.answers import difference
 from ropakg.api import GraphAPI, Rows
@@ -41,6 +40,22 @@ from ropakg.virtuoso import Virtuoso, virtuoso_version
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_TIMEOUT = 600
+SHARED_GRAPHS = ("dpv", "ontology", "reference", "inferred")
+
+
+def seed_context() -> bytes:
+    """The vocabulary/ontology/reference/inferred graphs of the seed build, as N-Quads."""
+    from ingest.build import build
+    from ropakg.namespaces import GRAPH
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = Paths.default(ROOT, tmp)
+        build(paths)
+        store = ox.Store()
+        store.load(path=str(paths.dataset), format=ox.RdfFormat.TRIG)
+    keep = {ox.NamedNode(str(GRAPH[g])) for g in SHARED_GRAPHS}
+    quads = [q for q in store.quads_for_pattern(None, None, None) if q.graph_name in keep]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def dataset(n: int) -> tuple[ox.Store, bytes]:

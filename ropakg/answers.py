@@ -16,7 +16,9 @@ is explained in docs/servers.md):
    variables must come in the same sequence; rows that tie on them may come in any
    order (keys the query does not select, and keys after them, are not checked, nor
    ``ORDER BY`` expressions other than variables);
-6. blank nodes: their labels are local to one answer, so any blank node equals any other.
+6. blank nodes: their labels are local to one answer, so any blank node equals any other;
+7. ``xsd:duration`` of years and months: Virtuoso returns them as a number of months
+   (``"P5Y"`` comes back as ``"60"``), so both are compared as months.
 
 Everything else — IRIs, lexical forms of strings, datatypes of other literals, which
 cells are unbound, the number of rows — must be identical.
@@ -81,11 +83,28 @@ def canonical(term: Any) -> str:
             return f"double:{float(value)!r}"
     except (ValueError, InvalidOperation):
         pass
+    if dtype == XSD + "duration":
+        months = _months(value)
+        if months is not None:
+            return f"duration:{months} months"
     if dtype == XSD + "boolean" and value in ("1", "0", "true", "false"):
         return "boolean:" + ("true" if value in ("1", "true") else "false")
     if dtype == XSD + "string":
         return f'"{_sorted_parts(value)}"'
     return f'"{value}"^^<{dtype}>'
+
+
+_YEAR_MONTH = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?")
+
+
+def _months(value: str) -> int | None:
+    """A year-month duration as months (``P1Y6M`` -> 18); a bare integer is months already."""
+    if value.isdigit():
+        return int(value)
+    m = _YEAR_MONTH.fullmatch(value)
+    if m and (m.group(1) or m.group(2)):
+        return int(m.group(1) or 0) * 12 + int(m.group(2) or 0)
+    return None
 
 
 def _sorted_parts(text: str) -> str:

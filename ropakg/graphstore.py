@@ -162,7 +162,22 @@ class GraphStore:
     def send(self, method: str, graph: str, body: bytes) -> None:
         """PUT or POST one body of N-Triples to a named graph; raise on refusal."""
         target = self.target(graph)
-        response = self._send(method, target, body)
+        try:
+            response = self._send(method, target, body)
+        except EndpointError:
+            # Some servers (Virtuoso) answer wrong credentials by closing the connection while
+            # the body is still being sent; ask again without a body to tell the user why.
+            if self.user is None:
+                raise
+            try:
+                refused = self._send("HEAD", target, None).status == 401
+            except EndpointError:
+                raise EndpointError(
+                    f"{self.url} closed the connection during the upload: are the credentials of {self.user!r} right?"
+                ) from None
+            if not refused:
+                raise
+            raise EndpointError(f"{self.url} refused the credentials of {self.user!r} (HTTP 401)") from None
         if response.status == 401 and self.user is not None and self._renewed(response, graph):
             response = self._send(method, target, body)
         if response.status == 401:

@@ -28,13 +28,14 @@ QUESTIONS = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 # Virtuoso fault or a SPARQL detail it reads differently; each names the construct.
 # Strict: when a question is rewritten so that Virtuoso answers it the same, the
 # expected failure turns into a test failure, and its line here must go.
+# Virtuoso answers these differently from one run to the next (its plan for the date
+# comparison varies), so they are not strict.
+VIRTUOSO_FLAKY = {"ended-transfer-mechanisms"}
 VIRTUOSO_DIFFERS = {
-    "analytics-and-pixels-to-us": "a `?x skos:broader* ?kind` path whose object comes from VALUES, "
-    "joined with a UNION, matches nothing on Virtuoso",
     "controllers": "BOUND(?quoted) is true on Virtuoso where ?quoted comes from the first of two "
     "sibling OPTIONALs nested in an OPTIONAL and is unbound",
-    "ended-transfer-mechanisms": "FILTER(?ended <= ?date) with xsd:date values drops 2020-07-16 <= today "
-    "on Virtuoso (< and = work)",
+    "ended-transfer-mechanisms": "FILTER(?ended <= ?date) with xsd:date values sometimes drops "
+    "2020-07-16 <= today on Virtuoso (< and = work)",
     "ropa-record": "GROUP_CONCAT over @en literals gives a simple literal on Virtuoso (as SPARQL 1.1 "
     "defines it); Oxigraph keeps the common language tag",
 }
@@ -78,7 +79,7 @@ def test_every_graph_arrives_whole(kg, virtuoso: Virtuoso) -> None:  # type: ign
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[n]))
+        pytest.param(n, marks=pytest.mark.xfail(strict=n not in VIRTUOSO_FLAKY, reason=VIRTUOSO_DIFFERS[n]))
         if n in VIRTUOSO_DIFFERS
         else n
         for n in QUESTIONS
@@ -117,7 +118,9 @@ def test_push_without_the_right_credentials_is_one_line_and_exit_8(
 ) -> None:
     result = CliRunner().invoke(main, [*_home(seeds), "push", "--endpoint", virtuoso.graph_store, *extra], env=env)
     assert result.exit_code == 8
-    assert result.output.count("\n") == 1 and message in result.output
+    assert result.output.count("\n") == 1
+    # Virtuoso sometimes answers wrong credentials by closing the connection mid-upload
+    assert message in result.output or "are the credentials of 'dba' right?" in result.output
 
 
 def test_server_benchmark_runs_on_a_tiny_size() -> None:
