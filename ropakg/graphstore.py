@@ -124,7 +124,10 @@ class GraphStore:
                 if response.will_close:
                     self.close()
                 return response
-            except (http.client.HTTPException, ConnectionError, BrokenPipeError) as exc:
+            except (ConnectionRefusedError, TimeoutError) as exc:
+                self.close()
+                raise EndpointError(f"cannot reach graph store {self.url}: {exc}") from None
+            except (http.client.HTTPException, ConnectionError) as exc:
                 self.close()
                 if attempt == 2:
                     raise EndpointError(f"{self.url} closed the connection: {exc.__class__.__name__}") from None
