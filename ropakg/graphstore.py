@@ -124,7 +124,10 @@ class GraphStore:
                 if response.will_close:
                     self.close()
                 return response
-            except (http.client.HTTPException, ConnectionError, BrokenPipeError) as exc:
+            except (ConnectionRefusedError, TimeoutError) as exc:
+                self.close()
+                raise EndpointError(f"cannot reach graph store {self.url}: {exc}") from None
+            except (http.client.HTTPException, ConnectionError) as exc:
                 self.close()
                 if attempt == 2:
                     raise EndpointError(f"{self.url} closed the connection: {exc.__class__.__name__}") from None
@@ -149,15 +152,15 @@ class GraphStore:
 
     def _renewed(self, refusal: http.client.HTTPResponse, graph: str) -> bool:
         """After a 401: True if a fresh challenge makes a retry worthwhile (a stale Digest
-        nonce, or a server that asks only now); wrong credentials are not sent again."""
-        used = (self._scheme, self._params.get("nonce"))
+        nonce, or a server that asks only now). The credentials are first tried on a
+        body-less HEAD, so wrong ones never cost a second upload."""
         header = refusal.getheader("WWW-Authenticate") or ""
         if self._scheme == "digest" and re.search(r"stale\s*=\s*\"?true", header, re.I):
             self._scheme, self._params = _challenge(header)
             self._count = 0
-            return True
-        self.authenticate(graph)
-        return (self._scheme, self._params.get("nonce")) != used and used[0] != "basic"
+        else:
+            self.authenticate(graph)
+        return self._send("HEAD", self.target(graph), None).status != 401
 
     def send(self, method: str, graph: str, body: bytes) -> None:
         """PUT or POST one body of N-Triples to a named graph; raise on refusal."""

@@ -115,6 +115,10 @@ def test_unreachable_endpoint_is_one_line_and_exit_8(seeds: Paths) -> None:
     assert result.exit_code == 8
     assert result.output.count("\n") == 1 and "cannot reach SPARQL endpoint" in result.output
     assert "Traceback" not in result.output
+    home = ["--home", str(seeds.root), "--build-dir", str(seeds.build_dir)]
+    result = CliRunner().invoke(main, [*home, "push", "--endpoint", f"http://{HOST}:{port}/store"])
+    assert result.exit_code == 8
+    assert result.output.count("\n") == 1 and "cannot reach graph store" in result.output
 
 
 class _StandIn(http.server.BaseHTTPRequestHandler):
