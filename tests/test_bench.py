@@ -80,7 +80,9 @@ def test_shapes_of_a_tiny_dataset(seeds: Paths) -> None:
     assert len(activities) == 30 and activities["n"].between(3, 8).all()
     assert all(2 <= n <= 6 for n in per("personal data", "dpv:hasPersonalData"))
     assert all(1 <= n <= 3 for n in per("purposes", "dpv:hasPurpose"))
-    outside = kg.query("SELECT DISTINCT ?t WHERE { ?t a dpv:CrossBorderTransfer ; dpv:hasThirdCountry ?c }", labels=False)
+    outside = kg.query(
+        "SELECT DISTINCT ?t WHERE { ?t a dpv:CrossBorderTransfer ; dpv:hasThirdCountry ?c }", labels=False
+    )
     assert len(outside) > 0
     gaps = kg.query("SELECT DISTINCT ?a WHERE { ?a ropa:notStated ropa:RetentionField }", labels=False)
     assert len(gaps) > 0
@@ -138,7 +140,12 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     args = ["--sizes", "20", "--repeat", "1", "--question-limit", "10", "--rdflib-timeout", "300"]
     assert main([*args, "--draft-policies", "3", "--work", str(tmp_path / "work"), "-o", str(out)]) == 0
     text = out.read_text("utf-8")
-    for section in ("## Targets", "## Build, load, validation, app", "## Draft", "## Saved questions at 20 controllers"):
+    for section in (
+        "## Targets",
+        "## Build, load, validation, app",
+        "## Draft",
+        "## Saved questions at 20 controllers",
+    ):
         assert section in text
     figures = json.loads(out.with_suffix(".json").read_text("utf-8"))
     (result,) = figures["results"]
