@@ -26,10 +26,12 @@ def _gb(value: int | None) -> str:
     return "–" if not value else f"{value / GIB:.2f} GB"
 
 
-def _ratio(slow: float | None, fast: float | None, bound: bool = False) -> str:
-    if not slow or not fast:
+def _ratio(slow: float | None, fast: float | None, bound: bool = False, fast_bound: bool = False) -> str:
+    """slow / fast; "≥" when the slow one was stopped at its limit, nothing when the fast one was."""
+    if not slow or not fast or fast_bound:
         return "–"
-    return f"{'≥ ' if bound else ''}{slow / fast:,.0f}×" if slow / fast >= 10 else f"{slow / fast:.1f}×"
+    ratio = slow / fast
+    return f"{'≥ ' if bound else ''}{ratio:,.0f}×" if ratio >= 10 else f"{'≥ ' if bound else ''}{ratio:.1f}×"
 
 
 def _engine(m: dict[str, Any] | None, key: str = "seconds") -> tuple[str, float | None, bool]:
@@ -114,8 +116,8 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
         f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}; Python "
         f"{m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}. Load average at the start: "
         f"{m['load']:.1f} (other work shares this machine: absolute times are noisy, the ratios measured in "
-        "the same run hold). Command: `python -m bench.run --sizes "
-        + " ".join(str(r["controllers"]) for r in results)
+        "the same run hold). Command: `"
+        + m.get("command", "python -m bench.run --sizes " + " ".join(str(r["controllers"]) for r in results))
         + "`.",
         "",
         "The data: `bench/synthetic.py` (seed 7) writes N controllers as curated records and policy texts; "
@@ -140,13 +142,13 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
     ]
     for r in results:
         b = (r["build"] or {}).get("result", {})
-        bt, bs, _ = _engine(r["build"])
+        bt, bs, bbound = _engine(r["build"])
         rt, rs, rbound = _engine(r["rdflib_build"])
         ox_load = r["questions"]["oxigraph_load_s"]
         rd = r["questions"].get("rdflib_load_s")
         lines.append(
             f"| {r['controllers']:,} | {b.get('quads', 0):,} / {r['core_quads']:,} | {bt} | "
-            f"{_gb((r['build'] or {}).get('peak_bytes'))} | {rt} | {_ratio(rs, bs, rbound)} | {_s(ox_load)} | "
+            f"{_gb((r['build'] or {}).get('peak_bytes'))} | {rt} | {_ratio(rs, bs, rbound, bbound)} | {_s(ox_load)} | "
             f"{_s(rd) if rd else r['questions'].get('rdflib_status', 'not run')} | {_ratio(rd, ox_load)} |"
         )
     lines += [
@@ -156,13 +158,15 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        vt, vs, _ = _engine(r["validate"])
+        vt, vs, vbound = _engine(r["validate"])
         pt, ps, pbound = _engine(r["pyshacl"])
         vf = (r["validate"] or {}).get("result", {}).get("findings", "–")
         pf = (r["pyshacl"] or {}).get("result", {}).get("findings", "–")
         at, _, _ = _engine(r["app"], "first_s")
         ot, _, _ = _engine(r["app"], "overview_s")
-        lines.append(f"| {r['controllers']:,} | {vt} | {pt} | {_ratio(ps, vs, pbound)} | {vf} / {pf} | {at} | {ot} |")
+        lines.append(
+            f"| {r['controllers']:,} | {vt} | {pt} | {_ratio(ps, vs, pbound, vbound)} | {vf} / {pf} | {at} | {ot} |"
+        )
     lines += ["", "Peak memory: the largest sum of resident memory of the build process and its workers.", ""]
     lines += ["## Draft", ""]
     if draft and draft.get("result", {}).get("available"):
@@ -185,9 +189,9 @@ def _questions(r: dict[str, Any]) -> list[str]:
         "",
         f"## Saved questions at {r['controllers']:,} controllers",
         "",
-        f"Median of up to {r['repeat']} runs through `KnowledgeGraph.select` (Oxigraph in memory) and "
-        f"rdflib's `Dataset.query` (in memory, stopped after {limit:.0f} s). Same answer: the sorted rows, "
-        "as text, are equal.",
+        f"Median of up to {r['repeat']} runs through `KnowledgeGraph.select` (Oxigraph in memory) and of up "
+        f"to {min(3, r['repeat'])} through rdflib's `Dataset.query` (in memory, stopped after {limit:.0f} s; no "
+        "more runs once they add up to that). Same answer: the sorted rows, as text, are equal.",
         "",
         "| question | rows | Oxigraph (ms) | rdflib (ms) | ratio | same answer |",
         "|---|---:|---:|---:|---:|:---:|",
@@ -196,6 +200,8 @@ def _questions(r: dict[str, Any]) -> list[str]:
         rq = (q.get("rdflib") or {}).get(name)
         ot, om, _ = _question_cell(ox, limit)
         rt, rm, bound = _question_cell(rq, limit) if q.get("rdflib") else ("not run", None, False)
+        if om is None:
+            ot = "failed"
         same = "–" if not rq or rq.get("ms") is None else ("yes" if rq.get("digest") == ox.get("digest") else "NO")
         lines.append(f"| {name} | {ox.get('rows', '–'):,} | {ot} | {rt} | {_ratio(rm, om, bound)} | {same} |")
     return lines

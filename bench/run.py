@@ -151,10 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="folder for the synthetic projects (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic projects and builds")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--report", type=Path, help="only write the report again from this results JSON")
     args = parser.parse_args(argv)
     args.draft_done = False
+    if args.report:
+        saved = json.loads(args.report.read_text("utf-8"))
+        args.output.write_text(report(saved["results"], saved["machine"], saved["draft"]), "utf-8")
+        return 0
 
     info = machine()
+    info["command"] = " ".join(["python -m bench.run", *(sys.argv[1:] if argv is None else argv)])
     results: list[dict[str, Any]] = []
     draft: dict[str, Any] | None = None
     work = args.work or Path(tempfile.mkdtemp(prefix="ropa-bench-"))

@@ -43,7 +43,9 @@ from ropakg.errors import RecordError
 from ropakg.namespaces import DPV, GRAPH, ID, LOC, OA, ORG, PREFIXES, ROPA, expand
 
 
+@lru_cache(maxsize=256)
 def _t(uri: URIRef) -> str:
+    """A vocabulary IRI as TriG (a prefixed name)."""
     return iri_term(str(uri))
 
 
@@ -89,60 +91,6 @@ _ANNOTATION_OBJECTS = (_t(OA.Annotation), _t(OA.describing), _t(RDF.Statement))
 _TARGET_OBJECTS = (_t(OA.SpecificResource), _t(OA.TextQuoteSelector), _t(OA.TextPositionSelector))
 _CONFIDENCE_ONE = typed(1.0, str(XSD.decimal))
 _HAS_RECIPIENT = _t(DPV.hasRecipient)
-P = {
-    name: _t(uri)
-    for name, uri in {
-        "hasName": DPV.hasName,
-        "hasCountry": DPV.hasCountry,
-        "hasContact": DPV.hasContact,
-        "hasAddress": DPV.hasAddress,
-        "hasIdentifier": DPV.hasIdentifier,
-        "hasRecordOfActivity": DPV.hasRecordOfActivity,
-        "hasNotice": DPV.hasNotice,
-        "hasDataController": DPV.hasDataController,
-        "hasProcess": DPV.hasProcess,
-        "hasRight": DPV.hasRight,
-        "hasAuthority": DPV.hasAuthority,
-        "hasThirdCountry": DPV.hasThirdCountry,
-        "hasDataExporter": DPV.hasDataExporter,
-        "hasDataImporter": DPV.hasDataImporter,
-        "hasLegalBasis": DPV.hasLegalBasis,
-        "hasProcessing": DPV.hasProcessing,
-        "hasStorageCondition": DPV.hasStorageCondition,
-        "hasDuration": DPV.hasDuration,
-        "implementedUsing": DPV.isImplementedUsingTechnology,
-        "title": DCTERMS.title,
-        "description": DCTERMS.description,
-        "language": DCTERMS.language,
-        "source": DCTERMS.source,
-        "issued": DCTERMS.issued,
-        "altLabel": SKOS.altLabel,
-        "value": RDF.value,
-        "numericDuration": TIME.numericDuration,
-        "unitType": TIME.unitType,
-        "fileName": ROPA.fileName,
-        "sha256": ROPA.sha256,
-        "text": ROPA.text,
-        "reviewStatus": ROPA.reviewStatus,
-        "version": ROPA.version,
-        "notStated": ROPA.notStated,
-        "statedNone": ROPA.statedNone,
-    }.items()
-}
-C = {
-    name: _t(uri)
-    for name, uri in {
-        "DataController": DPV.DataController,
-        "Organisation": DPV.Organisation,
-        "ROPA": DPV.ROPA,
-        "PrivacyNotice": DPV.PrivacyNotice,
-        "PersonalDataProcess": DPV.PersonalDataProcess,
-        "CrossBorderTransfer": DPV.CrossBorderTransfer,
-        "StorageDuration": DPV.StorageDuration,
-        "Duration": TIME.Duration,
-        "LegalBasisField": ROPA.LegalBasisField,
-    }.items()
-}
 
 
 def graph_iri(controller_id: str) -> URIRef:
@@ -303,50 +251,52 @@ class _Mapper:
 
     def _controller(self) -> None:
         c, ctl = self.controller, self.record.controller
-        self.add(c, A, C["DataController"])
-        self.add(c, A, C["Organisation"])
-        self.evidence(c, P["hasName"], string(ctl.name.value), ("controller", "name"), ctl.name)
-        self.evidence(c, P["hasCountry"], _country(ctl.country.value), ("controller", "country"), ctl.country)
-        for prop, key in (("hasContact", "contact"), ("hasAddress", "address")):
+        self.add(c, A, _t(DPV.DataController))
+        self.add(c, A, _t(DPV.Organisation))
+        self.evidence(c, _t(DPV.hasName), string(ctl.name.value), ("controller", "name"), ctl.name)
+        self.evidence(c, _t(DPV.hasCountry), _country(ctl.country.value), ("controller", "country"), ctl.country)
+        for prop, key in ((DPV.hasContact, "contact"), (DPV.hasAddress, "address")):
             values = getattr(ctl, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
-                    self.evidence(c, P[prop], string(v.value), ("controller", key, i), v)
+                    self.evidence(c, _t(prop), string(v.value), ("controller", key, i), v)
         if isinstance(ctl.identifier, TextValue):
             self.evidence(
-                c, P["hasIdentifier"], string(ctl.identifier.value), ("controller", "identifier"), ctl.identifier
+                c, _t(DPV.hasIdentifier), string(ctl.identifier.value), ("controller", "identifier"), ctl.identifier
             )
-        self.add(c, P["hasRecordOfActivity"], self.ropa)
-        self.add(c, P["hasNotice"], self.notice)
-        self.add(self.ropa, A, C["ROPA"])
-        self.add(self.ropa, P["hasDataController"], c)
-        self.add(self.ropa, P["title"], lang_string(f"Record of processing activities: {ctl.name.value}", "en"))
-        self.add(self.ropa, P["reviewStatus"], _STATUS[self.record.status])
+        self.add(c, _t(DPV.hasRecordOfActivity), self.ropa)
+        self.add(c, _t(DPV.hasNotice), self.notice)
+        self.add(self.ropa, A, _t(DPV.ROPA))
+        self.add(self.ropa, _t(DPV.hasDataController), c)
+        self.add(self.ropa, _t(DCTERMS.title), lang_string(f"Record of processing activities: {ctl.name.value}", "en"))
+        self.add(self.ropa, _t(ROPA.reviewStatus), _STATUS[self.record.status])
 
     def _notice(self) -> None:
         n, pol, rec = self.notice, self.record.policy, self.record
         policy = self.checked.policy
-        self.add(n, A, C["PrivacyNotice"])
-        self.add(n, P["hasDataController"], self.controller)
-        self.add(n, P["language"], string(pol.language))
-        self.add(n, P["fileName"], string(policy.path.name))
-        self.add(n, P["sha256"], string(policy.sha256))
+        self.add(n, A, _t(DPV.PrivacyNotice))
+        self.add(n, _t(DPV.hasDataController), self.controller)
+        self.add(n, _t(DCTERMS.language), string(pol.language))
+        self.add(n, _t(ROPA.fileName), string(policy.path.name))
+        self.add(n, _t(ROPA.sha256), string(policy.sha256))
         if self.with_evidence:
-            self.add(n, P["text"], string(policy.text))
-        self.add(n, P["reviewStatus"], _STATUS[rec.status])
+            self.add(n, _t(ROPA.text), string(policy.text))
+        self.add(n, _t(ROPA.reviewStatus), _STATUS[rec.status])
         if pol.url:
-            self.add(n, P["source"], self._iri(pol.url))
+            self.add(n, _t(DCTERMS.source), self._iri(pol.url))
         if isinstance(pol.title, TextValue):
-            self.evidence(n, P["title"], lang_string(pol.title.value, self.lang), ("policy", "title"), pol.title)
+            self.evidence(n, _t(DCTERMS.title), lang_string(pol.title.value, self.lang), ("policy", "title"), pol.title)
         if not isinstance(pol.issued, str):
-            self.evidence(n, P["issued"], typed(pol.issued.value, str(XSD.date)), ("policy", "issued"), pol.issued)
+            self.evidence(
+                n, _t(DCTERMS.issued), typed(pol.issued.value, str(XSD.date)), ("policy", "issued"), pol.issued
+            )
         if isinstance(pol.version, TextValue):
-            self.evidence(n, P["version"], string(pol.version.value), ("policy", "version"), pol.version)
-        for key, prop in (("rights", "hasRight"), ("authorities", "hasAuthority")):
+            self.evidence(n, _t(ROPA.version), string(pol.version.value), ("policy", "version"), pol.version)
+        for key, prop in (("rights", DPV.hasRight), ("authorities", DPV.hasAuthority)):
             values = getattr(rec, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
-                    self.evidence(n, P[prop], _concept(v.concept), (key, i), v)
+                    self.evidence(n, _t(prop), _concept(v.concept), (key, i), v)
 
     def _iri(self, iri: str) -> str:
         if NOT_IN_IRI.search(iri) or ":" not in iri:
@@ -359,32 +309,34 @@ class _Mapper:
                 node = iri_term(str(ORG[org.registry]))
             else:
                 node = f"<org/{org.id}>"
-                self.add(node, A, C["Organisation"])
+                self.add(node, A, _t(DPV.Organisation))
                 if org.name == NOT_STATED:
-                    self.add(node, P["hasName"], string(org.description or org.id))
+                    self.add(node, _t(DPV.hasName), string(org.description or org.id))
             self.orgs[org.id] = node
             if isinstance(org.name, TextValue):
-                prop = P["altLabel"] if org.registry else P["hasName"]
+                prop = _t(SKOS.altLabel) if org.registry else _t(DPV.hasName)
                 self.evidence(node, prop, string(org.name.value), ("organisations", i, "name"), org.name)
             if org.description:
-                self.add(node, P["description"], lang_string(org.description, "en"))
+                self.add(node, _t(DCTERMS.description), lang_string(org.description, "en"))
             if isinstance(org.country, CountryValue):
                 self.evidence(
-                    node, P["hasCountry"], _country(org.country.value), ("organisations", i, "country"), org.country
+                    node, _t(DPV.hasCountry), _country(org.country.value), ("organisations", i, "country"), org.country
                 )
 
     def _activity(self, i: int, act: Activity) -> None:
         a = f"<activity/{act.id}>"
         loc: Path_ = ("activities", i)
-        self.add(a, A, C["PersonalDataProcess"])
-        self.add(a, P["reviewStatus"], _STATUS[self.record.status])
-        self.add(a, P["hasDataController"], self.controller)
-        self.add(self.ropa, P["hasProcess"], a)
-        self.add(a, P["title"], lang_string(act.title.en, "en"))
+        self.add(a, A, _t(DPV.PersonalDataProcess))
+        self.add(a, _t(ROPA.reviewStatus), _STATUS[self.record.status])
+        self.add(a, _t(DPV.hasDataController), self.controller)
+        self.add(self.ropa, _t(DPV.hasProcess), a)
+        self.add(a, _t(DCTERMS.title), lang_string(act.title.en, "en"))
         original = act.title.original
-        self.evidence(a, P["title"], lang_string(original.value, self.lang), (*loc, "title", "original"), original)
+        self.evidence(
+            a, _t(DCTERMS.title), lang_string(original.value, self.lang), (*loc, "title", "original"), original
+        )
         if act.description:
-            self.add(a, P["description"], lang_string(act.description, "en"))
+            self.add(a, _t(DCTERMS.description), lang_string(act.description, "en"))
         general = self.record.applies_to_all
         for name, (prop, field_concept) in _FIELDS.items():
             value, vloc = getattr(act, name), (*loc, name)
@@ -392,17 +344,17 @@ class _Mapper:
             if value == NOT_STATED and inherited is not None:
                 value, vloc = inherited, ("applies_to_all", name)
             if value == NOT_STATED:
-                self.add(a, P["notStated"], field_concept)
+                self.add(a, _t(ROPA.notStated), field_concept)
             elif isinstance(value, NoneStated):
-                self.evidence(a, P["statedNone"], field_concept, vloc, value)
+                self.evidence(a, _t(ROPA.statedNone), field_concept, vloc, value)
             else:
                 for j, item in enumerate(value):
                     self._value(a, f"activity/{act.id}", prop, item, (*vloc, j))
         for j, tech in enumerate(act.technologies):
             node = f"<technology/{_slug(tech.name)}>"
             self.add(node, A, _concept(tech.concept))
-            self.add(node, P["hasName"], string(tech.name))
-            self.evidence(a, P["implementedUsing"], node, (*loc, "technologies", j), tech)
+            self.add(node, _t(DPV.hasName), string(tech.name))
+            self.evidence(a, _t(DPV.isImplementedUsingTechnology), node, (*loc, "technologies", j), tech)
 
     def _value(self, a: str, rel: str, prop: str, item: Any, loc: Path_) -> None:
         if isinstance(item, ConceptValue):
@@ -422,35 +374,35 @@ class _Mapper:
 
     def _transfer(self, a: str, rel: str, t: TransferValue, loc: Path_) -> None:
         node = f"<{rel}/transfer/{loc[-1] + 1}>"
-        self.add(node, A, C["CrossBorderTransfer"])
-        self.evidence(a, P["hasProcessing"], node, loc, t)
+        self.add(node, A, _t(DPV.CrossBorderTransfer))
+        self.evidence(a, _t(DPV.hasProcessing), node, loc, t)
         third = t.country not in self.eea
-        self.add(node, P["hasThirdCountry"] if third else P["hasCountry"], _country(t.country))
-        self.add(node, P["hasDataExporter"], self.controller)
+        self.add(node, _t(DPV.hasThirdCountry) if third else _t(DPV.hasCountry), _country(t.country))
+        self.add(node, _t(DPV.hasDataExporter), self.controller)
         if t.importer:
-            self.add(node, P["hasDataImporter"], self.orgs[t.importer])
+            self.add(node, _t(DPV.hasDataImporter), self.orgs[t.importer])
         if isinstance(t.mechanism, ConceptValue):
             mechanism = t.mechanism
-            self.evidence(node, P["hasLegalBasis"], _concept(mechanism.concept), (*loc, "mechanism"), mechanism)
+            self.evidence(node, _t(DPV.hasLegalBasis), _concept(mechanism.concept), (*loc, "mechanism"), mechanism)
         else:
-            self.add(node, P["notStated"], C["LegalBasisField"])
+            self.add(node, _t(ROPA.notStated), _t(ROPA.LegalBasisField))
 
     def _retention(self, a: str, rel: str, r: RetentionValue, loc: Path_) -> None:
         node = f"<{rel}/retention/{loc[-1] + 1}>"
         duration = f"<{rel}/retention/{loc[-1] + 1}/duration>"
-        self.add(node, A, C["StorageDuration"])
-        self.evidence(a, P["hasStorageCondition"], node, loc, r)
-        self.add(node, P["hasDuration"], duration)
+        self.add(node, A, _t(DPV.StorageDuration))
+        self.evidence(a, _t(DPV.hasStorageCondition), node, loc, r)
+        self.add(node, _t(DPV.hasDuration), duration)
         self.add(duration, A, _RETENTION[r.kind])
-        self.add(duration, P["description"], lang_string(r.description, "en"))
+        self.add(duration, _t(DCTERMS.description), lang_string(r.description, "en"))
         if r.duration:
-            self.add(duration, P["value"], typed(r.duration, str(XSD.duration)))
+            self.add(duration, _t(RDF.value), typed(r.duration, str(XSD.duration)))
             single = re.fullmatch(r"P(\d+)([YMWD])", r.duration)
             if single:
-                self.add(duration, A, C["Duration"])
+                self.add(duration, A, _t(TIME.Duration))
                 amount = typed(f"{int(single.group(1))}.0", str(XSD.decimal))
-                self.add(duration, P["numericDuration"], amount)
-                self.add(duration, P["unitType"], _t(_TIME_UNITS[single.group(2)]))
+                self.add(duration, _t(TIME.numericDuration), amount)
+                self.add(duration, _t(TIME.unitType), _t(_TIME_UNITS[single.group(2)]))
 
 
 def _field(model: Any, name: str) -> Any:

@@ -141,7 +141,7 @@ def load_yaml_fast(path: str | Path) -> Any:
             return None if node is None else _plain(loader, node)
         finally:
             loader.dispose()
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecordError, _Unusual, RecursionError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecordError, _Unusual, RecursionError, TypeError):
         return load_yaml(path)
 
 

@@ -94,6 +94,10 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
     return _Ctx()
 
 
+STATS_AFTER_BUILD = 50
+"""Up to this many policies, ``ropa build`` loads the build and prints a table per policy."""
+
+
 @main.command(epilog=EXIT_CODES)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_obj
@@ -113,9 +117,12 @@ def build(paths: Paths, quiet: bool) -> None:
             f"built {result.dataset} in {result.seconds:.1f} s: {result.records} policies, "
             f"{result.activities} processing activities, {result.quads:,} quads"
         )
-        from ropakg.store import load
+        if result.records <= STATS_AFTER_BUILD:
+            from ropakg.store import load
 
-        _print_table(load(paths, build=False).stats(), "table")
+            _print_table(load(paths, build=False).stats(), "table")
+        else:
+            click.echo("per policy: ropa stats")
 
 
 @main.command(epilog=EXIT_CODES)
