@@ -96,3 +96,21 @@ def evidence_table(
     """Quotes for display: labels in place of IRIs, the given columns where present."""
     table = shown(quotes)
     return table[[c for c in columns if c in table.columns]].rename(columns={"predicate": "says", "object": "value"})
+
+
+def policy_text_html(text: str, spans: list[tuple[int, int]]) -> None:
+    """Show a policy text with the given (start, end) spans highlighted.
+
+    The text is escaped piece by piece: no markup from a policy reaches the page.
+    """
+    import html
+
+    from ropakg import views
+
+    body = "".join(
+        f"<mark>{html.escape(piece)}</mark>" if marked else html.escape(piece)
+        for piece, marked in views.segments(text, spans)
+    ).replace("\n", "<br>")
+    st.markdown(
+        f"<div class='policy-text' style='font-size:0.9rem;line-height:1.5'>{body}</div>", unsafe_allow_html=True
+    )

@@ -4,11 +4,9 @@ Two sources: drafts already in the graph (``ropa ingest POLICY --draft``), and a
 uploaded here, drafted on the spot (nothing is stored).
 """
 
-import html
-
 import streamlit as st
 
-from app_pages.common import graph, lang
+from app_pages.common import graph, lang, policy_text_html
 from ropakg import drafts, views
 
 kg = graph()
@@ -30,15 +28,9 @@ def show(text: str, values, key: str) -> None:  # type: ignore[no-untyped-def]
     picked = st.multiselect("Fields", fields, default=fields, key=f"fields-{key}")
     chosen = values[values["field"].isin(picked)]
     spans = [(int(s), int(e)) for s, e in zip(chosen["start"], chosen["end"], strict=True) if s == s and e == e]
-    pieces = views.segments(text, spans)
-    body = "".join(
-        f"<mark>{html.escape(piece)}</mark>" if marked else html.escape(piece) for piece, marked in pieces
-    ).replace("\n", "<br>")
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(
-            f"<div class='policy-text' style='font-size:0.9rem;line-height:1.5'>{body}</div>", unsafe_allow_html=True
-        )
+        policy_text_html(text, spans)
     with right:
         st.dataframe(
             chosen[["activity", "field", "value", "confidence", "quote"]],

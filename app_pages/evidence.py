@@ -1,10 +1,8 @@
 """Evidence: a policy's own text with the quotes of its record highlighted."""
 
-import html
-
 import streamlit as st
 
-from app_pages.common import evidence_table, graph, lang
+from app_pages.common import evidence_table, graph, lang, policy_text_html
 from ropakg import views
 
 kg = graph()
@@ -35,15 +33,8 @@ chosen = spans if focus is None else spans[(spans["subject"] == focus) | (spans[
 st.caption(f"{len(chosen)} quotes highlighted.")
 
 text = views.policy_text(kg, notice)
-pieces = views.segments(text, [(int(s), int(e)) for s, e in zip(chosen["start"], chosen["end"], strict=True)])
-body = "".join(
-    f"<mark>{html.escape(piece)}</mark>" if marked else html.escape(piece) for piece, marked in pieces
-).replace("\n", "<br>")
 left, right = st.columns([3, 2])
 with left:
-    # Policy text is escaped piece by piece: no markup from a policy reaches the page.
-    st.markdown(
-        f"<div class='policy-text' style='font-size:0.9rem;line-height:1.5'>{body}</div>", unsafe_allow_html=True
-    )
+    policy_text_html(text, [(int(s), int(e)) for s, e in zip(chosen["start"], chosen["end"], strict=True)])
 with right:
     st.dataframe(evidence_table(chosen, ("quote", "predicate", "object", "start", "end")), hide_index=True, height=600)

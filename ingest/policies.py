@@ -18,12 +18,8 @@ class PolicyFile:
     sha256: str
 
 
-def read_policy(path: str | Path, *, max_bytes: int = MAX_POLICY_BYTES) -> PolicyFile:
-    """Read a UTF-8 policy text, or raise :class:`PolicyError` naming the file and cause.
-
-    A BOM is dropped; the text is otherwise kept exactly (offsets count from here).
-    """
-    path = Path(path)
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A policy file's bytes, or :class:`PolicyError`: missing, not a file, too large, unreadable."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -33,9 +29,18 @@ def read_policy(path: str | Path, *, max_bytes: int = MAX_POLICY_BYTES) -> Polic
     if size > max_bytes:
         raise PolicyError(f"policy file is too large ({size:,} bytes; limit {max_bytes:,})", file=path)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise PolicyError(f"cannot read policy: {exc.strerror}", file=path) from None
+
+
+def read_policy(path: str | Path, *, max_bytes: int = MAX_POLICY_BYTES) -> PolicyFile:
+    """Read a UTF-8 policy text, or raise :class:`PolicyError` naming the file and cause.
+
+    A BOM is dropped; the text is otherwise kept exactly (offsets count from here).
+    """
+    path = Path(path)
+    raw = read_bytes(path, max_bytes)
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise PolicyError("policy file is binary (NUL byte), not text", file=path, line=line)

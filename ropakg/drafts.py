@@ -17,16 +17,6 @@ SELECT ?notice ?controller ?name ?status ?language WHERE {
 } ORDER BY ?name
 """
 
-_SPANS = """
-SELECT ?subject ?predicate ?object ?confidence ?quote ?start ?end WHERE {
-  ?annotation oa:hasTarget ?target ; oa:hasBody ?body .
-  ?target oa:hasSource ?notice ; oa:hasSelector ?p, ?q .
-  ?p oa:start ?start ; oa:end ?end .
-  ?q oa:exact ?quote .
-  ?body rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
-  OPTIONAL { ?annotation ropa:confidence ?confidence }
-} ORDER BY ?start
-"""
 
 FIELDS = ("purposes", "personal_data", "data_subjects", "legal_bases", "recipients", "transfers", "retention",
           "measures", "sources")  # fmt: skip
@@ -45,7 +35,9 @@ def review_status(kg: GraphAPI) -> pd.DataFrame:
 
 def graph_values(kg: GraphAPI, notice: str, lang: str = "en") -> pd.DataFrame:
     """A policy's values in the graph with their confidence, quote and offsets, labelled."""
-    frame = kg.query(_SPANS, labels=lang, notice=notice)
+    from ropakg.views import evidence_spans
+
+    frame = evidence_spans(kg, notice, lang)
     out = pd.DataFrame(
         {
             "activity": frame["subjectLabel"].fillna(frame["subject"]),

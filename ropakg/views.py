@@ -264,12 +264,13 @@ SELECT ?controller ?name ?notice ?file WHERE {
 """
 _TEXT = "SELECT ?text WHERE { ?notice ropa:text ?text }"
 _SPANS = """
-SELECT ?annotation ?subject ?predicate ?object ?quote ?start ?end WHERE {
+SELECT ?annotation ?subject ?predicate ?object ?confidence ?quote ?start ?end WHERE {
   ?annotation oa:hasTarget ?target ; oa:hasBody ?body .
   ?target oa:hasSource ?notice ; oa:hasSelector ?p, ?q .
   ?p oa:start ?start ; oa:end ?end .
   ?q oa:exact ?quote .
   ?body rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+  OPTIONAL { ?annotation ropa:confidence ?confidence }
 } ORDER BY ?start
 """
 

@@ -41,19 +41,10 @@ class PolicySource:
 
 def read_source(path: str | Path) -> PolicySource:
     """Read a policy file for drafting, or raise :class:`PolicyError` naming file and cause."""
+    from ingest.policies import read_bytes
+
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise PolicyError("policy file not found", file=path) from None
-    if not path.is_file():
-        raise PolicyError("policy path is not a file", file=path)
-    if size > MAX_DRAFT_BYTES:
-        raise PolicyError(f"policy file is too large ({size:,} bytes; limit {MAX_DRAFT_BYTES:,})", file=path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError(f"cannot read policy: {exc.strerror}", file=path) from None
+    raw = read_bytes(path, MAX_DRAFT_BYTES)
     return decode(raw, path=path)
 
 
