@@ -1,6 +1,9 @@
 """Benchmark: draft throughput of the extractor, in policies per second on one core.
 
-    python -m bench.drafting [--repeat 20] [-o bench/RESULTS-drafting.md]
+    python -m bench.drafting [--repeat 20] [-o bench/RESULTS.md]
+
+The section it writes replaces its earlier one in the output file (between HTML-comment
+markers) and leaves the rest of the file alone.
 
 The corpus is every policy text the project carries (the seeds in data/policies and the
 development set in data/devset/policies, when present), drafted in one process, after a
@@ -22,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 100.0  # policies per second per core
+BEGIN, END = "<!-- bench.drafting -->", "<!-- /bench.drafting -->"
 
 
 def corpus() -> list[tuple[str, str]]:
@@ -68,7 +72,7 @@ def report(r: dict[str, Any]) -> str:
     verdict = "meets" if r["per_second"] >= TARGET else "MISSES"
     return "\n".join(
         [
-            "## Draft throughput",
+            "## Draft throughput on real policies (`python -m bench.drafting`)",
             "",
             f"{r['policies']} real policies ({r['bytes_min']:,}–{r['bytes_max']:,} bytes, median "
             f"{r['bytes_median']:,}), drafted in one process pinned to one core; median of {r['repeat']} rounds.",
@@ -85,11 +89,16 @@ def report(r: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS-drafting.md")
+    parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
-    text = "# Draft benchmark\n\n" + report(measure(args.repeat))
-    args.output.write_text(text, "utf-8")
-    print(text)
+    section = f"{BEGIN}\n{report(measure(args.repeat))}{END}\n"
+    old = args.output.read_text("utf-8") if args.output.exists() else "# Benchmark results\n\n"
+    if BEGIN in old and END in old:
+        new = old[: old.index(BEGIN)] + section + old[old.index(END) + len(END) + 1 :]
+    else:
+        new = old.rstrip("\n") + "\n\n" + section
+    args.output.write_text(new, "utf-8")
+    print(section)
     return 0
 
 

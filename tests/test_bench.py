@@ -160,3 +160,16 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     for name in ox_answers:
         assert f"| {name} |" in text
     assert result["validate"]["result"]["findings"] == result["pyshacl"]["result"]["findings"]
+
+
+def test_draft_benchmark_writes_its_section_and_replaces_it(tmp_path: Path) -> None:
+    from bench import drafting
+
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# Benchmark results\n\nother figures\n", "utf-8")
+    assert drafting.main(["--repeat", "1", "-o", str(out)]) == 0
+    assert drafting.main(["--repeat", "1", "-o", str(out)]) == 0
+    text = out.read_text("utf-8")
+    assert text.count(drafting.BEGIN) == 1 and "other figures" in text
+    row = next(line for line in text.splitlines() if line.startswith("| ") and "≥ 100/s" in line)
+    assert float(row.split("|")[1]) > 0
