@@ -99,7 +99,7 @@ def test_export_formats_read_back(built: Paths, tmp_path: Path, fmt: str) -> Non
 def test_query_by_name_as_csv(built: Paths) -> None:
     result = ropa(built, "query", "controllers", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith("controller,name,country")
+    assert result.output.splitlines()[0].startswith("controller,name,review,country")
     assert "Acme AS" in result.output
 
 
