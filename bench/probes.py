@@ -49,11 +49,16 @@ def digest(rows: list[tuple[str, ...]]) -> str:
 
 
 def build(root: str, build_dir: str) -> None:
+    import resource
+
     from ingest.build import build as run_build
 
     result = run_build(Paths.default(root, build_dir))
     size = result.dataset.stat().st_size
-    _done({"seconds": result.seconds, "quads": result.quads, "records": result.records, "bytes": size})
+    cpu = sum(
+        u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
+    _done({"seconds": result.seconds, "cpu_s": cpu, "quads": result.quads, "records": result.records, "bytes": size})
 
 
 def rdflib_build(root: str, out: str) -> None:

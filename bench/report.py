@@ -167,7 +167,15 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
         lines.append(
             f"| {r['controllers']:,} | {vt} | {pt} | {_ratio(ps, vs, pbound, vbound)} | {vf} / {pf} | {at} | {ot} |"
         )
-    lines += ["", "Peak memory: the largest sum of resident memory of the build process and its workers.", ""]
+    cpu = [
+        f"{r['controllers']:,}: {r['build']['result']['cpu_s']:.0f} s"
+        for r in results
+        if r.get("build") and "cpu_s" in r["build"].get("result", {})
+    ]
+    lines += ["", "Peak memory: the largest sum of resident memory of the build process and its workers."]
+    if cpu:
+        lines[-1] += f" Build CPU time, all processes: {', '.join(cpu)} (alone on the machine: about CPU time / cores)."
+    lines.append("")
     lines += ["## Draft", ""]
     if draft and draft.get("result", {}).get("available"):
         d = draft["result"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from bench import sector as generator
 from bench import synthetic
 from ingest.build import build, check_records
 from ingest.yamlines import load_yaml
@@ -54,9 +55,9 @@ def test_same_seed_same_records_and_policies(tmp_path: Path) -> None:
 
 def test_records_are_written_as_generated(tmp_path: Path) -> None:
     paths = synthetic.write_project(tmp_path / "p", 5)
-    processors = synthetic.pool(5)
+    processors = generator.pool(5)
     for c in range(5):
-        record, text = synthetic.controller(c, processors)
+        record, text = generator.controller(c, processors)
         assert load_yaml(paths.records / f"synthetic-{c:06d}.yaml") == record
         assert (paths.policies / record["policy"]["file"]).read_text("utf-8") == text
 
@@ -88,7 +89,7 @@ def test_shapes_of_a_tiny_dataset(seeds: Paths) -> None:
     assert len(gaps) > 0
     countries = kg.query("SELECT DISTINCT ?c WHERE { ?o a dpv:LegalEntity ; dpv:hasCountry ?c }", labels=False)
     codes = {c.rsplit("#", 1)[1] for c in countries["c"]}
-    assert codes & set(synthetic.EEA) and codes & set(synthetic.ELSEWHERE)
+    assert codes & set(generator.EEA) and codes & set(generator.ELSEWHERE)
 
 
 def test_sub_processor_chains(sector: Paths) -> None:
