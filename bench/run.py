@@ -60,18 +60,18 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     with_rdflib = n <= args.rdflib_max
     out: dict[str, Any] = {"controllers": n, "question_limit": args.question_limit, "repeat": args.repeat}
 
-    step("records")
+    step("records", out)
     started = time.perf_counter()
     paths = synthetic.write_project(root, n, args.seed, workers=args.workers)
     out["generate_s"] = time.perf_counter() - started
 
-    step("build")
+    step("build", out)
     out["build"] = _figures(
         probe("build", str(root), str(paths.build_dir), timeout=args.build_timeout), args.build_timeout
     )
     if not args.keep:
         paths.dataset.unlink(missing_ok=True)
-    step("rdflib build")
+    step("rdflib build", out)
     rdflib_out = root / "rdflib-build.trig"
     out["rdflib_build"] = (
         _figures(probe("rdflib-build", str(root), str(rdflib_out), timeout=args.rdflib_timeout), args.rdflib_timeout)
@@ -80,12 +80,12 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     )
     rdflib_out.unlink(missing_ok=True)
 
-    step("graph")
+    step("graph", out)
     core = Paths.default(root, root / "without-evidence")
     out["core_records"], _, out["core_quads"] = synthetic.write_dataset(core, n, args.seed)
     params = json.dumps(synthetic.question_params(n, args.seed))
 
-    step("Oxigraph")
+    step("Oxigraph", out)
     limit = str(args.question_limit)
     ox = probe(
         "queries",
@@ -103,7 +103,7 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
         "oxigraph_peak_bytes": ox.peak_bytes,
         "oxigraph_error": ox.error,
     }
-    step("rdflib")
+    step("rdflib", out)
     if with_rdflib:
         overall = args.rdflib_timeout + 40 * args.question_limit
         rd = probe("queries", "rdflib", str(core.dataset), str(root), str(args.repeat), limit, params, timeout=overall)
@@ -114,11 +114,11 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
             questions["rdflib_status"] = _stopped(rd, overall)
     out["questions"] = questions
 
-    step("validation")
+    step("validation", out)
     out["validate"] = _figures(
         probe("validate", str(root), str(core.build_dir), timeout=args.rdflib_timeout), args.rdflib_timeout
     )
-    step("pySHACL")
+    step("pySHACL", out)
     shapes = str(ROOT / "ontology" / "shapes.ttl")
     out["pyshacl"] = (
         _figures(probe("pyshacl", str(core.dataset), shapes, timeout=args.rdflib_timeout), args.rdflib_timeout)
@@ -128,7 +128,7 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     if args.draft_policies and not args.draft_done:
         out["draft"] = _figures(probe("draft", str(root), str(args.draft_policies), timeout=600), 600)
         args.draft_done = True
-    step("app")
+    step("app", out)
     out["app"] = _figures(probe("app", str(root), str(core.build_dir), timeout=args.build_timeout), args.build_timeout)
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
@@ -169,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             task = progress.add_task(f"{n:,} controllers", total=len(STEPS), step="")
 
-            def step(name: str, task: Any = task) -> None:
+            def step(name: str, partial: dict[str, Any], task: Any = task) -> None:
                 progress.update(task, advance=0 if name == STEPS[0] else 1, step=name)
+                # the figures so far, in case the run is stopped before this size ends
+                args.output.with_suffix(".partial.json").write_text(
+                    json.dumps({"machine": info, "results": [*results, partial]}, indent=1), "utf-8"
+                )
 
             results.append(run_size(n, work, args, step))
             progress.update(task, advance=1, step="done")
@@ -179,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             args.output.with_suffix(".json").write_text(
                 json.dumps({"machine": info, "draft": draft, "results": results}, indent=1), "utf-8"
             )
+    args.output.with_suffix(".partial.json").unlink(missing_ok=True)
     if not args.work and not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     print(f"wrote {args.output}", file=sys.stderr)
