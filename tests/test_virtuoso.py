@@ -32,8 +32,9 @@ QUESTIONS = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 # `FILTER(?ended <= ?date)` depends on the order the triples were loaded in: with the
 # order `ropa push` sends them it is right; docs/servers.md.)
 VIRTUOSO_DIFFERS = {
-    "analytics-and-pixels-to-us": "a `?x skos:broader* ?kind` path whose object comes from VALUES, "
-    "joined with a UNION, matches nothing on Virtuoso",
+    "analytics-and-pixels-to-us": "purposes bound from a VALUES list of kinds (through skos:broader* or "
+    "skos:broaderTransitive, or a UNION with VALUES), joined with the UNION of US recipients, match nothing "
+    "on Virtuoso",
     "controllers": "BOUND(?quoted) is true on Virtuoso where ?quoted comes from the first of two "
     "sibling OPTIONALs nested in an OPTIONAL and is unbound",
     "ropa-record": "GROUP_CONCAT over @en literals gives a simple literal on Virtuoso (as SPARQL 1.1 "
