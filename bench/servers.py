@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import platform
 import statistics
 import sys
@@ -167,7 +168,9 @@ def report(r: dict[str, Any]) -> str:
         + (f"Virtuoso Open Source {r['virtuoso']} (Debian)." if r["virtuoso"] else "Virtuoso is not installed.")
         + " Servers on loopback with fresh databases; latency is the median of repeated runs after one "
         "run whose answer is compared with the embedded store's (docs/servers.md lists what the comparison "
-        "forgives: representation only).",
+        f"forgives: representation only); a question whose first run took over {SLOW_S:.0f} s is timed by "
+        f"that run alone. Load average when the run ended: {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores.",
         "",
         "| loading | graphs | triples | seconds | triples/s |",
         "|---|---:|---:|---:|---:|",
