@@ -84,28 +84,25 @@ def assemble(paths: Paths, checked: list[CheckedRecord], progress: Progress) -> 
         ontology.parse(paths.ontology / name, format="turtle")
     _load_graph(store, ontology, GRAPH.ontology)
 
-    used: set[URIRef] = set()
     countries: set[str] = set()
     for rec in checked:
         progress(f"mapping {rec.path.name}")
         g = map_record(rec, eea)
         _load_graph(store, g, g.identifier)  # type: ignore[arg-type]
         for o in g.objects():
-            if isinstance(o, URIRef):
-                used.add(o)
-                if str(o).startswith(str(LOC)):
-                    countries.add(str(o)[len(str(LOC)) :])
+            if isinstance(o, URIRef) and str(o).startswith(str(LOC)):
+                countries.add(str(o)[len(str(LOC)) :])
     progress("reference data")
     ref = reference_graph(paths.ontology, countries)
     _load_graph(store, ref, GRAPH.reference)
 
-    progress("concept hierarchy closure (owlrl)")
+    progress("concept hierarchy closure")
     hierarchy = Graph()
     hierarchy.parse(
         data=ntriples(construct(store, _BROADER_QUERY, use_default_graph_as_union=True)),
         format="nt",
     )
-    _load_graph(store, closure(hierarchy, used), GRAPH.inferred)
+    _load_graph(store, closure(hierarchy), GRAPH.inferred)
     return store
 
 
