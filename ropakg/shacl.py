@@ -95,10 +95,14 @@ def _name(node: Node) -> str:
     return str(node) if isinstance(node, URIRef) else f"_:{node}"
 
 
-def _check_known(g: Graph, shape: Node) -> None:
-    for p in set(g.predicates(shape)):
+def _check_known(g: Graph, node: Node, shape: Node | None = None) -> None:
+    for p in set(g.predicates(node)):
         if p not in _KNOWN:
-            raise ShapesUnsupported(f"shape {_name(shape)} uses {p}, which the SPARQL engine does not support")
+            name = f"sh:{str(p).removeprefix(str(SH))}" if str(p).startswith(str(SH)) else str(p)
+            raise ShapesUnsupported(
+                f"shape {_name(shape if shape is not None else node)} uses {name}, which the SPARQL engine "
+                "does not support (try --engine pyshacl)"
+            )
 
 
 def _severity(g: Graph, node: Node) -> str:
@@ -152,7 +156,7 @@ def _count(target: str, path: str, op: str, n: int) -> str:
 
 
 def _property_checks(g: Graph, shape: Node, prop: Node, target: str) -> Iterator[Check]:
-    _check_known(g, prop)
+    _check_known(g, prop, shape)
     path_node = g.value(prop, SH.path)
     if path_node is None:
         raise ShapesUnsupported(f"property shape of {_name(shape)} has no sh:path")
@@ -186,7 +190,7 @@ def _or_check(g: Graph, shape: Node, members: Node, target: str, severity: str) 
     """``sh:or``: the focus node breaks every member shape (each a pattern that fails)."""
     failures = []
     for member in Collection(g, members):  # type: ignore[arg-type]
-        _check_known(g, member)
+        _check_known(g, member, shape)
         path = _iri(g.value(member, SH.path), "sh:path in sh:or")  # type: ignore[arg-type]
         tests = []
         for n in g.objects(member, SH.minCount):

@@ -26,6 +26,7 @@ from ropakg.namespaces import GRAPH
 from ropakg.shacl import SEVERITY, compile_shapes
 
 ENGINES = ("sparql", "pyshacl")
+SEVERITY_ORDER = {"violation": 0, "warning": 1}
 _BATCH = 400
 
 
@@ -68,13 +69,21 @@ class Report:
 
 def results(kg: GraphAPI, shapes: Path | None = None, engine: str = "sparql") -> list[Result]:
     """The raw results of the shapes on the graph, by the given engine."""
-    shapes = shapes or kg.paths.ontology / "shapes.ttl"  # type: ignore[attr-defined]
-    if engine == "pyshacl":
-        return _pyshacl(kg, shapes)
-    if engine != "sparql":
+    if engine not in ENGINES:
         raise RopaError(f"unknown validation engine {engine!r} (one of {', '.join(ENGINES)})")
+    if shapes is None:
+        paths = getattr(kg, "paths", None)
+        if paths is None:
+            raise RopaError("no shapes file given, and this graph has no project folder to find one in")
+        shapes = paths.ontology / "shapes.ttl"
+    try:
+        shapes_graph = Graph().parse(shapes, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds; each is a broken shapes file
+        raise RopaError(f"cannot read the shapes: {' '.join(str(exc).split())[:200]}", file=shapes) from None
+    if engine == "pyshacl":
+        return _pyshacl(kg, shapes_graph)
     out = []
-    for check in compile_shapes(shapes):
+    for check in compile_shapes(shapes_graph):
         _, rows = kg.select(check.sparql)
         out += [Result(_text(row[0]), check.path, check.severity, check.message) for row in rows]
     return out
@@ -83,13 +92,18 @@ def results(kg: GraphAPI, shapes: Path | None = None, engine: str = "sparql") ->
 def validate(kg: GraphAPI, shapes: Path | None = None, engine: str = "sparql") -> Report:
     """Run the completeness shapes; a report with one plain-words finding per result."""
     found = results(kg, shapes, engine)
+    return Report(not any(r.severity == "violation" for r in found), findings(kg, found))
+
+
+def findings(kg: GraphAPI, found: list[Result]) -> list[Finding]:
+    """Results in plain words (controller and subject named), violations first."""
     labels = _labels(kg, sorted({r.focus for r in found}))
-    findings = []
+    out = []
     for r in found:
         controller, subject = labels.get(r.focus, ("", r.focus))
-        findings.append(Finding(r.severity, controller, subject, r.message, r.focus))
-    findings.sort(key=lambda f: ({"violation": 0, "warning": 1}.get(f.severity, 2), f.controller, f.subject, f.message))
-    return Report(not any(r.severity == "violation" for r in found), findings)
+        out.append(Finding(r.severity, controller, subject, r.message, r.focus))
+    out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 2), f.controller, f.subject, f.message))
+    return out
 
 
 def _text(term: object) -> str:
@@ -99,7 +113,9 @@ def _text(term: object) -> str:
 # ---------------------------------------------------------------------- pySHACL
 def data_graph(kg: GraphAPI) -> Graph:
     """The union of everything but the inferred closure, as one rdflib graph."""
-    store: ox.Store = kg.store  # type: ignore[attr-defined]
+    store = getattr(kg, "store", None)
+    if not isinstance(store, ox.Store):
+        raise RopaError("the pyshacl engine needs the embedded graph (ropakg.load), not an endpoint")
     skip = ox.NamedNode(str(GRAPH.inferred))
     triples = {
         ox.Triple(q.subject, q.predicate, q.object)
@@ -111,10 +127,9 @@ def data_graph(kg: GraphAPI) -> Graph:
     return g
 
 
-def _pyshacl(kg: GraphAPI, shapes: Path) -> list[Result]:
+def _pyshacl(kg: GraphAPI, shapes_graph: Graph) -> list[Result]:
     from pyshacl import validate as shacl
 
-    shapes_graph = Graph().parse(shapes, format="turtle")
     _conforms, report, _ = shacl(
         data_graph(kg), shacl_graph=shapes_graph, allow_warnings=True, advanced=True, inference="none"
     )
