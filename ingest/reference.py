@@ -136,9 +136,8 @@ def closure(hierarchy: Graph, concepts: Iterable[URIRef] | None = None) -> Graph
     for child, parent in hierarchy.subject_objects(SKOS.broader):
         if isinstance(child, URIRef) and isinstance(parent, URIRef) and not _is_place(child) and not _is_place(parent):
             parents.setdefault(child, set()).add(parent)
-    start = parents if concepts is None else [c for c in concepts if not _is_place(c)]
-    out = Graph()
-    for concept in start:
+
+    def ancestors(concept: URIRef) -> set[URIRef]:
         seen: set[URIRef] = set()
         todo = list(parents.get(concept, ()))
         while todo:
@@ -146,7 +145,14 @@ def closure(hierarchy: Graph, concepts: Iterable[URIRef] | None = None) -> Graph
             if above not in seen:
                 seen.add(above)
                 todo.extend(parents.get(above, ()))
-        for above in seen - {concept}:
+        return seen
+
+    start = set(parents) if concepts is None else {c for c in concepts if not _is_place(c)}
+    if concepts is not None:  # the given concepts and everything above them
+        start |= {a for c in list(start) for a in ancestors(c)}
+    out = Graph()
+    for concept in start:
+        for above in ancestors(concept) - {concept}:
             out.add((concept, SKOS.broaderTransitive, above))
     return out
 
