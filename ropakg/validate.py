@@ -144,19 +144,32 @@ def _pyshacl(kg: GraphAPI, shapes_graph: Graph) -> list[Result]:
 
 
 # ---------------------------------------------------------------------- labels
-_LABELS = """
-SELECT ?node ?controller ?label WHERE {
-  { ?node a dpv:PersonalDataProcess ; dpv:hasDataController ?c ; dct:title ?label
-    FILTER(lang(?label) = "en") }
-  UNION { ?node a dpv:DataController ; dpv:hasName ?controller . BIND("" AS ?label) BIND(?node AS ?c) }
-  UNION { ?node a dpv:PrivacyNotice ; dpv:hasDataController ?c . BIND("privacy notice" AS ?label) }
-  UNION { ?a dpv:hasProcessing ?node ; dpv:hasDataController ?c ; dct:title ?t
-    FILTER(lang(?t) = "en") BIND(CONCAT(?t, ": transfer") AS ?label) }
-  UNION { ?node a dpv:DataProcessor . ?act dpv:hasRecipient ?node ; dpv:hasDataController ?c .
-          OPTIONAL { ?node dpv:hasName ?n } BIND(CONCAT("processor ", COALESCE(?n, "")) AS ?label) }
+# What names a focus node in a finding: (controller name, subject label), one query per
+# kind of node; each starts from the nodes of a batch (VALUES), so the engine looks up
+# only those nodes.
+_LABELS = (
+    """SELECT ?node ?controller ?label WHERE {
+  ?node dct:title ?label ; dpv:hasDataController ?c . FILTER(LANG(?label) = "en")
+  FILTER EXISTS { ?node a dpv:PersonalDataProcess }
   ?c dpv:hasName ?controller .
-}
-"""
+}""",
+    """SELECT ?node ?controller ?label WHERE {
+  ?node dpv:hasName ?controller . FILTER EXISTS { ?node a dpv:DataController } BIND("" AS ?label)
+}""",
+    """SELECT ?node ?controller ?label WHERE {
+  ?node dpv:hasDataController ?c . FILTER EXISTS { ?node a dpv:PrivacyNotice }
+  ?c dpv:hasName ?controller . BIND("privacy notice" AS ?label)
+}""",
+    """SELECT ?node ?controller ?label WHERE {
+  ?a dpv:hasProcessing ?node . ?a dpv:hasDataController ?c ; dct:title ?t . FILTER(LANG(?t) = "en")
+  ?c dpv:hasName ?controller . BIND(CONCAT(?t, ": transfer") AS ?label)
+}""",
+    """SELECT ?node ?controller ?label WHERE {
+  ?act dpv:hasRecipient ?node . FILTER EXISTS { ?node a dpv:DataProcessor }
+  ?act dpv:hasDataController ?c . ?c dpv:hasName ?controller .
+  OPTIONAL { ?node dpv:hasName ?n } BIND(CONCAT("processor ", COALESCE(?n, "")) AS ?label)
+}""",
+)
 
 
 def _labels(kg: GraphAPI, nodes: list[str]) -> dict[str, tuple[str, str]]:
@@ -168,11 +181,11 @@ def _labels(kg: GraphAPI, nodes: list[str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     iris = [n for n in nodes if "://" in n]
     for start in range(0, len(iris), _BATCH):
-        values = " ".join(str(ox.NamedNode(n)) for n in iris[start : start + _BATCH])
-        sparql = _LABELS.replace("WHERE {", "WHERE {\n  VALUES ?node { " + values + " }", 1)
-        _names, rows = kg.select(sparql)
-        for node, controller, label in rows:
-            pair = (controller.value if controller else "processor", label.value if label else "")
-            if node.value not in out or pair < out[node.value]:
-                out[node.value] = pair
+        values = "VALUES ?node { " + " ".join(str(ox.NamedNode(n)) for n in iris[start : start + _BATCH]) + " }"
+        for sparql in _LABELS:
+            _names, rows = kg.select(sparql.replace("WHERE {", "WHERE {\n  " + values, 1))
+            for node, controller, label in rows:
+                pair = (controller.value, label.value)
+                if node.value not in out or pair < out[node.value]:
+                    out[node.value] = pair
     return out
