@@ -169,7 +169,10 @@ def _property_checks(g: Graph, shape: Node, prop: Node, target: str) -> Iterator
     for n in g.objects(prop, SH.minCount):
         count = int(n)  # type: ignore[call-overload]
         if count == 1:
-            yield check("MinCount", _select(target, f"FILTER NOT EXISTS {{ ?this {path} ?v }}"))
+            # MINUS (an anti-join on ?this, always bound) rather than FILTER NOT EXISTS: one pass
+            # over the property instead of a lookup per focus node (slow for subjects with
+            # many quads, such as processors shared by thousands of controllers).
+            yield check("MinCount", _select(target, f"MINUS {{ ?this {path} ?v }}"))
         elif count > 1:
             yield check("MinCount", _count(target, path, "<", count))
     for n in g.objects(prop, SH.maxCount):
@@ -183,26 +186,32 @@ def _property_checks(g: Graph, shape: Node, prop: Node, target: str) -> Iterator
         body = f"?this {path} ?value .\n  MINUS {{ ?value rdf:type/rdfs:subClassOf* {_iri(cls, 'sh:class')} }}"
         yield check("Class", _select(target, body, value=True))
     for value in g.objects(prop, SH.hasValue):
-        yield check("HasValue", _select(target, f"FILTER NOT EXISTS {{ ?this {path} {_term(value)} }}"))
+        yield check("HasValue", _select(target, f"MINUS {{ ?this {path} {_term(value)} }}"))
 
 
 def _or_check(g: Graph, shape: Node, members: Node, target: str, severity: str) -> Check:
     """``sh:or``: the focus node breaks every member shape (each a pattern that fails)."""
-    failures = []
+    failures: list[list[str]] = []
     for member in Collection(g, members):  # type: ignore[arg-type]
         _check_known(g, member, shape)
         path = _iri(g.value(member, SH.path), "sh:path in sh:or")  # type: ignore[arg-type]
-        tests = []
+        tests = []  # patterns any of which, present, makes the node conform to the member
         for n in g.objects(member, SH.minCount):
             if int(n) != 1:  # type: ignore[call-overload]
                 raise ShapesUnsupported("sh:minCount other than 1 inside sh:or is not supported by the SPARQL engine")
-            tests.append(f"NOT EXISTS {{ ?this {path} ?v }}")
-        tests += [f"NOT EXISTS {{ ?this {path} {_term(v)} }}" for v in g.objects(member, SH.hasValue)]
+            tests.append(f"?this {path} ?v")
+        tests += [f"?this {path} {_term(v)}" for v in g.objects(member, SH.hasValue)]
         others = set(g.predicates(member)) - {SH.path, SH.minCount, SH.hasValue, SH.name, SH.description}
         if others or not tests:
             raise ShapesUnsupported(f"sh:or member of {_name(shape)} uses constraints the SPARQL engine lacks")
-        failures.append("(" + " || ".join(tests) + ")")
-    body = "FILTER(" + " && ".join(failures) + ")"
+        failures.append(tests)
+    if all(len(tests) == 1 for tests in failures):
+        # The node breaks every member: it has none of the patterns (one MINUS each).
+        body = "\n  ".join(f"MINUS {{ {tests[0]} }}" for tests in failures)
+    else:
+        # A member with several constraints is broken when any of them is.
+        broken = ["(" + " || ".join(f"NOT EXISTS {{ {t} }}" for t in tests) + ")" for tests in failures]
+        body = "FILTER(" + " && ".join(broken) + ")"
     return Check(_name(shape), "Or", severity, _message(g, shape), None, _select(target, body))
 
 

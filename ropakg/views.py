@@ -162,8 +162,9 @@ SELECT ?annotation ?subject ?predicate ?object ?quote ?start ?end WHERE {
 
 _NOTICE_OF = """
 SELECT ?notice WHERE {
-  ?annotation oa:hasBody ?body ; oa:hasTarget/oa:hasSource ?notice .
-  { ?body rdf:subject ?about } UNION { ?body rdf:object ?about }
+  ?body ?role ?about . FILTER(?role IN (rdf:subject, rdf:object))
+  ?annotation oa:hasBody ?body ; oa:hasTarget ?target .
+  ?target oa:hasSource ?notice .
 } LIMIT 1
 """
 
