@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import LANGUAGES, graph
+from app_pages.common import LANGUAGES, graph_size
 
 st.set_page_config(page_title="ropa-kg", page_icon=":material/account_tree:", layout="wide")
 
@@ -34,7 +34,7 @@ with st.sidebar:
         horizontal=True,
         help="Language of the concept labels (English, Norwegian bokmål, Swedish).",
     )
-    kg = graph()
-    st.caption(f"{len(kg.policy_graphs())} policies · {len(kg):,} quads")
+    policies, quads = graph_size()
+    st.caption(f"{policies:,} policies · {quads:,} quads")
 
 st.navigation(PAGES).run()

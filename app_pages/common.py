@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 import ropakg
-from ropakg.api import GraphAPI
+from ropakg import views
+from ropakg.api import PAGE_SIZE, GraphAPI
 from ropakg.paths import Paths
 
 LANGUAGES = {"en": "English", "nb": "Norsk", "sv": "Svenska"}
@@ -84,10 +85,39 @@ def evidence_link(iri: str, text: str = "evidence") -> str:
     return f"[{text}](/evidence?about={quote(iri, safe='')})"
 
 
-def controllers(kg: GraphAPI) -> dict[str, str]:
-    """Controller IRI -> name."""
-    frame = kg.query("controllers", labels=False)
-    return dict(zip(frame["controller"], frame["name"], strict=True))
+def controllers(kg: GraphAPI, search: str = "") -> dict[str, str]:
+    """Controller IRI -> name: the first page of them by name, or of those whose name contains ``search``."""
+    return views.controller_names(kg, search)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _size(_fp: str) -> tuple[int, int]:
+    kg = graph()
+    return len(kg.policy_graphs()), len(kg)
+
+
+def graph_size() -> tuple[int, int]:
+    """Policies and quads in the graph (counted once per build)."""
+    return _size(fingerprint())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _controller_count(_fp: str) -> int:
+    return views.controller_count(graph())
+
+
+def controller_count() -> int:
+    """How many controllers the graph has (counted once per build)."""
+    return _controller_count(fingerprint())
+
+
+def pager(rows: int, key: str, size: int = PAGE_SIZE) -> int:
+    """A page picker for a table of ``rows`` rows (none when one page holds them); the 0-based page."""
+    pages = max(1, -(-rows // size))
+    if pages == 1:
+        return 0
+    page = st.number_input(f"Page (of {pages:,}; {size:,} rows each)", 1, pages, 1, key=key)
+    return int(page) - 1
 
 
 def evidence_table(

@@ -3,13 +3,14 @@
 import altair as alt
 import streamlit as st
 
-from app_pages.common import downloads, graph, lang
+from app_pages.common import controller_count, downloads, graph, lang, pager
 from ropakg import views
 
 kg = graph()
 st.title("Compare controllers")
 dimension = st.radio("Compare by", list(views.DIMENSIONS), horizontal=True, key="compare-dimension")
-table = views.matrix(kg, dimension, lang())
+page = pager(controller_count(), "compare-page", views.MATRIX_PAGE)
+table = views.matrix(kg, dimension, lang(), offset=page * views.MATRIX_PAGE)
 if table.empty:
     st.info("Nothing to compare.")
 else:

@@ -3,8 +3,15 @@
 import streamlit as st
 from st_cytoscape import cytoscape
 
-from app_pages.common import evidence_link, evidence_table, graph, lang
+from app_pages.common import evidence_link, evidence_table, fingerprint, graph, lang
+from ropakg import flows as flow_views
 from ropakg import views
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def filter_options(_fp: str, language: str) -> dict[str, list[tuple[str, str]]]:
+    return flow_views.options(graph(), language)
+
 
 kg = graph()
 st.title("Data flows")
@@ -13,7 +20,7 @@ st.caption(
     "Red: countries outside the EEA; green: inside."
 )
 
-everything = views.flows(kg, lang())
+choices_by_key = filter_options(fingerprint(), lang())
 cols = st.columns(5)
 filters = {}
 for col, (key, title) in zip(
@@ -27,7 +34,7 @@ for col, (key, title) in zip(
     ],
     strict=True,
 ):
-    choices = everything.options.get(key, [])
+    choices = choices_by_key.get(key, [])
     picked = col.selectbox(
         title,
         [None, *[iri for _, iri in choices]],
@@ -36,8 +43,13 @@ for col, (key, title) in zip(
     )
     filters[key] = picked
 max_nodes = st.slider("Most nodes to draw before grouping", 20, 300, 300, step=10, key="flow-max")
-flows = views.flows(kg, lang(), filters, max_nodes=max_nodes)
-if flows.aggregated:
+flows = views.flows(kg, lang(), filters, max_nodes=max_nodes, with_options=False)
+if flows.level == 3:
+    st.info(
+        "Too many controllers to draw one by one: they are grouped by their own country, "
+        "showing the countries their data go to."
+    )
+elif flows.aggregated:
     st.info(
         "Too many nodes to draw one by one: activities and data categories are grouped, "
         "showing controllers → recipients → countries."

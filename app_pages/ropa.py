@@ -8,7 +8,11 @@ from ropakg.namespaces import DPV
 
 kg = graph()
 st.title("Record of processing activities")
-names = controllers(kg)
+search = st.text_input("Find a controller by name", key="ropa-search")
+names = controllers(kg, search)
+if not names:
+    st.info("No controller has that in its name.")
+    st.stop()
 controller = st.selectbox("Controller", list(names), format_func=names.get, key="ropa-controller")
 table = kg.ropa(controller, lang=lang())
 st.caption(

@@ -25,7 +25,7 @@ from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import synthetic
+from bench import drafting, synthetic
 from bench.measure import MEMORY_LIMIT, Measured, machine, probe
 from bench.report import report
 from ropakg.paths import Paths
@@ -135,6 +135,19 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     return out
 
 
+def _write(output: Path, text: str) -> None:
+    """Write the report, keeping the section ``bench.drafting`` wrote into the old file."""
+    old = output.read_text("utf-8") if output.exists() else ""
+    if drafting.BEGIN in old and drafting.END in old:
+        text = (
+            text.rstrip("\n")
+            + "\n\n"
+            + old[old.index(drafting.BEGIN) : old.index(drafting.END) + len(drafting.END)]
+            + "\n"
+        )
+    output.write_text(text, "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -156,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args.draft_done = False
     if args.report:
         saved = json.loads(args.report.read_text("utf-8"))
-        args.output.write_text(report(saved["results"], saved["machine"], saved["draft"]), "utf-8")
+        _write(args.output, report(saved["results"], saved["machine"], saved["draft"]))
         return 0
 
     info = machine()
@@ -179,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_size(n, work, args, step))
             progress.update(task, advance=1, step="done")
             draft = draft or results[-1].get("draft")
-            args.output.write_text(report(results, info, draft), "utf-8")
+            _write(args.output, report(results, info, draft))
             args.output.with_suffix(".json").write_text(
                 json.dumps({"machine": info, "draft": draft, "results": results}, indent=1), "utf-8"
             )

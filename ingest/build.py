@@ -141,17 +141,17 @@ def _load_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
 
 
 def _finish_context(store: ox.Store, paths: Paths, objects: set[str], progress: Progress) -> None:
-    """Add the reference graph and the closure of the concepts the records use."""
+    """Add the reference graph and the closure of the whole concept hierarchy."""
     progress("reference data")
     countries = {iri[len(LOC_NS) :] for iri in objects if iri.startswith(LOC_NS)}
     _load_graph(store, reference_graph(paths.ontology, countries), GRAPH.reference)
-    progress("concept hierarchy closure (owlrl)")
+    progress("concept hierarchy closure")
     hierarchy = Graph()
     hierarchy.parse(
         data=ntriples(construct(store, _BROADER_QUERY, use_default_graph_as_union=True)),
         format="nt",
     )
-    _load_graph(store, closure(hierarchy, [URIRef(o) for o in objects]), GRAPH.inferred)
+    _load_graph(store, closure(hierarchy), GRAPH.inferred)
 
 
 def _write_dataset(

@@ -7,9 +7,9 @@
   left out, so every DPV IRI in the dataset is one DPV defines.
 - ``reference_graph``: the organisation registry, and Norwegian and Swedish names of
   countries (from pycountry's ISO 3166 translations).
-- ``closure``: the OWL-RL closure of the concept hierarchy the policies use
-  (``skos:broader`` -> ``skos:broaderTransitive``), computed by owlrl over the concepts
-  only, never over instance data.
+- ``closure``: the transitive closure of the concept hierarchy (``skos:broader`` ->
+  ``skos:broaderTransitive``, what OWL-RL derives), over concepts only, never over
+  instance data.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import gettext
 from collections.abc import Iterable
 from pathlib import Path
 
-import owlrl
 import pycountry
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -118,13 +117,54 @@ def reference_graph(ontology_dir: Path, country_codes: Iterable[str]) -> Graph:
     return g
 
 
-def closure(hierarchy: Graph, concepts: Iterable[URIRef]) -> Graph:
-    """``skos:broaderTransitive`` for ``concepts`` and everything above them (owlrl).
+def closure(hierarchy: Graph, concepts: Iterable[URIRef] | None = None) -> Graph:
+    """``skos:broaderTransitive`` of every concept (or of ``concepts``) to everything above it.
 
-    ``hierarchy`` holds the ``skos:broader`` triples (DPV plus the project ontology).
+    ``hierarchy`` holds the ``skos:broader`` triples (DPV plus the project ontology). The
+    result is what OWL-RL derives from ``skos:broader rdfs:subPropertyOf
+    skos:broaderTransitive`` and ``skos:broaderTransitive a owl:TransitiveProperty``
+    (rules prp-spo1 and prp-trp), without the asserted links to self: the transitive
+    closure, computed by walking up from each concept (milliseconds for all of DPV, where
+    owlrl takes seconds; tests/test_build.py checks the two agree). Every concept is
+    closed, not only those the policies use, so that data loaded beside a build (the
+    benchmark's, or pushed to a server) finds its ancestors too; the saved questions rely
+    on it (a concept and the concepts under it: itself plus ``skos:broaderTransitive``).
     Countries are left out: their ``broader`` links also lead to historical unions
     (the UK is under EEA31 and EU28), so transitive membership would be wrong.
     """
+    parents: dict[URIRef, set[URIRef]] = {}
+    for child, parent in hierarchy.subject_objects(SKOS.broader):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef) and not _is_place(child) and not _is_place(parent):
+            parents.setdefault(child, set()).add(parent)
+
+    def ancestors(concept: URIRef) -> set[URIRef]:
+        seen: set[URIRef] = set()
+        todo = list(parents.get(concept, ()))
+        while todo:
+            above = todo.pop()
+            if above not in seen:
+                seen.add(above)
+                todo.extend(parents.get(above, ()))
+        return seen
+
+    start = set(parents) if concepts is None else {c for c in concepts if not _is_place(c)}
+    if concepts is not None:  # the given concepts and everything above them
+        start |= {a for c in list(start) for a in ancestors(c)}
+    out = Graph()
+    for concept in start:
+        for above in ancestors(concept) - {concept}:
+            out.add((concept, SKOS.broaderTransitive, above))
+    return out
+
+
+def _is_place(term: URIRef) -> bool:
+    return str(term).startswith(str(LOC))
+
+
+def owlrl_closure(hierarchy: Graph, concepts: Iterable[URIRef]) -> Graph:
+    """The same closure by owlrl's OWL-RL reasoner (slow; kept to check :func:`closure`)."""
+    import owlrl
+
     todo = [c for c in concepts if not str(c).startswith(str(LOC))]
     seen: set[URIRef] = set()
     g = Graph()
@@ -148,4 +188,4 @@ def closure(hierarchy: Graph, concepts: Iterable[URIRef]) -> Graph:
     return out
 
 
-__all__ = ["closure", "country_labels", "dpv_extract", "eea_codes", "reference_graph", "registry_keys"]
+__all__ = ["closure", "country_labels", "dpv_extract", "eea_codes", "owlrl_closure", "reference_graph", "registry_keys"]

@@ -20,20 +20,25 @@ import pyoxigraph as ox
 from ropakg.errors import QueryError
 from ropakg.namespaces import ID, compact
 from ropakg.queries import SavedQuery, library, parse, resolve
+from ropakg.sparql import bind_values, count_query, paginate
 from ropakg.terms import to_python, to_term
 
 if TYPE_CHECKING:
     import networkx as nx
 
 LANGUAGES = ("en", "nb", "sv")
+PAGE_SIZE = 1000
+"""Rows in one page of a table (the app's tables, the benchmark's "first page")."""
 Rows = tuple[list[str], list[list[Any]]]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LABEL_BATCH = 400
 
+# The subjects come first (VALUES, added per batch) and the predicates are a filter: the
+# engine then reads each subject's own triples instead of every label in the graph.
 _LABELS = """
 SELECT ?s ?p ?label WHERE {
-  VALUES ?p { skos:prefLabel dpv:hasName dct:title rdfs:label }
   ?s ?p ?label .
+  FILTER(?p IN (skos:prefLabel, dpv:hasName, dct:title, rdfs:label))
 }
 """
 # Which label wins: lower is better; (predicate, language-matches, is-English).
@@ -96,22 +101,53 @@ class GraphAPI(ABC):
             return resolve(name_or_sparql, self.queries_dir)
         return parse(name_or_sparql, "query")
 
-    def query(self, name_or_sparql: str, *, labels: str | bool | None = None, **params: Any) -> pd.DataFrame:
+    def rows(self, name_or_sparql: str, *, limit: int | None = None, offset: int = 0, **params: Any) -> Rows:
+        """A saved question (by name) or SPARQL: variable names and rows of RDF terms.
+
+        ``limit`` and ``offset`` select one page of the answer; the engine applies them
+        (LIMIT/OFFSET added to the query), so only that page's rows are converted. The
+        engine still evaluates, and sorts by the question's ORDER BY, the whole answer:
+        a page of a sorted answer needs the sort. Parameters as for :meth:`query`.
+        """
+        saved = self.resolve(name_or_sparql)
+        bound = saved.bind(params) if saved.params or saved.path else params
+        text = saved.text if limit is None and not offset else paginate(saved.text, limit, offset)
+        return self.select(text, bound, file=str(saved.path) if saved.path else None)
+
+    def count(self, name_or_sparql: str, **params: Any) -> int:
+        """How many rows the whole answer has (counted by the engine, without sorting)."""
+        saved = self.resolve(name_or_sparql)
+        bound = saved.bind(params) if saved.params or saved.path else params
+        # Parameters are bound inside the counted query (VALUES), where its variables live.
+        text = bind_values(saved.text, {k: str(to_term(v)) for k, v in bound.items()})
+        _, rows = self.select(count_query(text), file=str(saved.path) if saved.path else None)
+        return int(rows[0][0].value) if rows else 0
+
+    def query(
+        self,
+        name_or_sparql: str,
+        *,
+        labels: str | bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        **params: Any,
+    ) -> pd.DataFrame:
         """Run a saved question (by name) or SPARQL; a DataFrame, labels beside the IRIs.
 
         Args:
             name_or_sparql: a saved question's name (``ropa queries`` lists them) or a SELECT query.
             labels: language of the label columns (``en``, ``nb``, ``sv``); ``False`` for none.
                 Defaults to the graph's ``lang``.
+            limit, offset: one page of the answer (e.g. ``limit=PAGE_SIZE, offset=2 * PAGE_SIZE``
+                for the third page), applied by the engine; all rows when ``limit`` is None.
             **params: values of the query's variables. A saved question checks them
                 against its declared parameters and types; strings that are IRIs or CURIEs
                 (``dpv:Consent``) are bound as IRIs.
 
         >>> kg.query("controllers-using-processor", recipient="org:google-llc")  # doctest: +SKIP
+        >>> kg.query("personal-data", limit=1000)                             # doctest: +SKIP
         """
-        saved = self.resolve(name_or_sparql)
-        bound = saved.bind(params) if saved.params or saved.path else params
-        names, rows = self.select(saved.text, bound, file=str(saved.path) if saved.path else None)
+        names, rows = self.rows(name_or_sparql, limit=limit, offset=offset, **params)
         return self.table(names, rows, self.lang if labels is None or labels is True else labels)
 
     def table(self, names: list[str], rows: list[list[Any]], labels: str | bool = False) -> pd.DataFrame:

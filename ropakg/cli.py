@@ -159,8 +159,15 @@ def export(paths: Paths, fmt: str, output: Path) -> None:
     help="SHACL shapes to use [ontology/shapes.ttl].",
 )
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="List warnings as well as violations.")
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="sparql: the shapes compiled to SPARQL on the embedded engine (fast); pyshacl: any SHACL, slowly.",
+)
 @click.pass_obj
-def validate(paths: Paths, shapes: Path | None, warnings: bool) -> None:
+def validate(paths: Paths, shapes: Path | None, warnings: bool, engine: str) -> None:
     """Check Art. 30(1) completeness with the SHACL shapes; report in plain words.
 
     Exits 0 when the graph conforms (warnings allowed), 1 when there are violations.
@@ -168,7 +175,7 @@ def validate(paths: Paths, shapes: Path | None, warnings: bool) -> None:
     from ropakg.store import load
     from ropakg.validate import validate as run_validate
 
-    report = run_validate(load(paths, build=False), shapes)
+    report = run_validate(load(paths, build=False), shapes, engine)
     shown = report.findings if warnings else report.violations
     for finding in shown:
         click.echo(str(finding))
@@ -220,6 +227,7 @@ def query(
     """
     from ropakg.errors import QueryError
     from ropakg.queries import resolve
+    from ropakg.sparql import paginate
     from ropakg.store import rows_as_json
 
     stdin_text = sys.stdin.read() if query_ref == "-" else None
@@ -232,7 +240,9 @@ def query(
         values[name.strip()] = value
     bound = saved.bind(values)
     kg = _graph(paths, endpoint)
-    names, rows = kg.select(saved.text, bound, file=str(saved.path) if saved.path else None)
+    # The engine applies the limit (LIMIT added to the query), so no more rows are fetched.
+    text = paginate(saved.text, limit) if limit else saved.text
+    names, rows = kg.select(text, bound, file=str(saved.path) if saved.path else None)
     rows = rows[:limit] if limit else rows
     if fmt == "json":
         click.echo(rows_as_json(names, rows))

@@ -141,3 +141,69 @@ def check_syntax(query: str, *, file: str | None = None) -> None:
         raise syntax_error(str(exc), file=file) from None
     except (OSError, RuntimeError, ValueError):
         return  # it parsed; running it on nothing is not what is being checked
+
+
+_BRACES = re.compile(_TOKENS.pattern.replace(r"|(?P<brace>\{)", r"|(?P<brace>[{}])"))
+_MODIFIER = re.compile(r"\b(LIMIT|OFFSET)\s+(\d+)", re.I)
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b.*?(?=\b(?:LIMIT|OFFSET|VALUES)\b|$)", re.I | re.S)
+
+
+def _tail_start(query: str) -> int:
+    """Offset just after the ``}`` that closes the outermost WHERE pattern, or -1."""
+    at = where_brace(query)
+    if at < 0:
+        return -1
+    depth = 0
+    for m in _BRACES.finditer(query, at):
+        if m.group("brace") == "{":
+            depth += 1
+        elif m.group("brace") == "}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return -1
+
+
+def _modifiers(tail: str) -> tuple[str, dict[str, int]]:
+    """The tail without its LIMIT/OFFSET clauses (comments blanked), and their values."""
+    tail = _without_comments(tail)
+    found = {m.group(1).upper(): int(m.group(2)) for m in _MODIFIER.finditer(tail)}
+    return _MODIFIER.sub("", tail), found
+
+
+def paginate(query: str, limit: int | None, offset: int = 0) -> str:
+    """The query with ``LIMIT``/``OFFSET`` so that the engine returns only one page.
+
+    A page of the query's own LIMIT/OFFSET window stays inside it; the page follows the
+    query's ORDER BY (a page of an unordered answer is not stable between runs).
+
+    >>> paginate("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 10, 20)
+    'SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\\nLIMIT 10 OFFSET 20'
+    >>> paginate("SELECT ?s WHERE { ?s ?p ?o } LIMIT 15 OFFSET 5", 10, 10)
+    'SELECT ?s WHERE { ?s ?p ?o }\\nLIMIT 5 OFFSET 15'
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError("a page needs a limit and offset of 0 or more")
+    end = _tail_start(query)
+    if end < 0:
+        return query  # not a SELECT with a pattern: let the engine say what is wrong
+    tail, found = _modifiers(query[end:])
+    start = found.get("OFFSET", 0) + offset
+    if "LIMIT" in found:
+        left = max(found["LIMIT"] - offset, 0)
+        limit = left if limit is None else min(limit, left)
+    values = re.search(r"\bVALUES\b", tail, re.I)
+    cut = values.start() if values else len(tail)
+    page = ("" if limit is None else f"LIMIT {limit} ") + (f"OFFSET {start}" if start else "")
+    return f"{query[:end]}{tail[:cut].rstrip()}\n{page.strip()}{' ' + tail[cut:].strip() if values else ''}"
+
+
+def count_query(query: str) -> str:
+    """A query counting the solutions of ``query`` (its ORDER BY dropped: order does not count)."""
+    end = _tail_start(query)
+    if end < 0:
+        raise QueryError("cannot count the rows of this query: it has no WHERE pattern")
+    prologue = _PROLOGUE.match(_without_comments(query))
+    head = prologue.end() if prologue else 0
+    tail = _ORDER_BY.sub(" ", _without_comments(query[end:])).strip()
+    return f"{query[:head]}SELECT (COUNT(*) AS ?count) WHERE {{\n{{ {query[head:end]} {tail}\n}} }}"

@@ -55,7 +55,9 @@ class KnowledgeGraph(GraphAPI):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT queries give tables; use construct() or ask()", file=file)
         names = [v.value for v in result.variables]
-        return names, [[row[n] for n in names] for row in result]
+        # A solution iterates over its values in the order of ``variables`` (None where
+        # unbound); that is ~10x faster than looking each value up by name.
+        return names, [list(row) for row in result]
 
     def _run(self, sparql: str, terms: dict[str, Any]) -> Any:
         run = partial(self.store.query, prefixes=PREFIXES, use_default_graph_as_union=True)

@@ -1,214 +1,88 @@
 """The views the browser front end shows, as data: no Streamlit here.
 
 Each function takes a graph (embedded or remote) and returns plain Python or pandas
-objects, so the pages stay UI only and the views can be tested on their own.
+objects, so the pages stay UI only and the views can be tested on their own. None of them
+brings the whole graph into Python: counts are SPARQL aggregates, tables come a page at a
+time (``limit``/``offset``), and the data-flow picture is aggregated by the engine
+(:mod:`ropakg.flows`). The overview page's data are in :mod:`ropakg.overview`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyoxigraph as ox
 
-from ropakg.api import GraphAPI
-from ropakg.namespaces import ROPA
+from ropakg.api import PAGE_SIZE, GraphAPI
+from ropakg.flows import FLOW_KINDS, Flows, flows
+from ropakg.overview import RISK_QUERIES, SCORED_FIELDS, completeness, counts, overview
 
-# The Art. 30(1) fields of an activity that completeness is scored on.
-SCORED_FIELDS = {
-    "PurposeField": "dpv:hasPurpose",
-    "DataSubjectField": "dpv:hasDataSubject",
-    "PersonalDataField": "dpv:hasPersonalData",
-    "RecipientField": "dpv:hasRecipient",
-    "RetentionField": "dpv:hasStorageCondition",
-    "MeasureField": "dpv:hasTechnicalOrganisationalMeasure",
-}
+__all__ = [
+    "DIMENSIONS",
+    "FLOW_KINDS",
+    "RISK_QUERIES",
+    "SCORED_FIELDS",
+    "Flows",
+    "completeness",
+    "controller_count",
+    "controller_names",
+    "counts",
+    "evidence_spans",
+    "flows",
+    "matrix",
+    "notice_of",
+    "overview",
+    "policies",
+    "policy_text",
+    "segments",
+    "transfer_risks",
+]
 
-_COUNTS = """
-SELECT
-  (COUNT(DISTINCT ?c) AS ?controllers)
-  (COUNT(DISTINCT ?a) AS ?activities)
-  (COUNT(DISTINCT ?r) AS ?recipients)
-  (COUNT(DISTINCT ?country) AS ?countries)
-WHERE {
-  ?c a dpv:DataController ; dpv:hasRecordOfActivity/dpv:hasProcess ?a .
-  OPTIONAL { ?a dpv:hasRecipient ?r . OPTIONAL { ?r dpv:hasCountry ?country } }
-}
-"""
 
-_OUTSIDE_EEA = """
-SELECT (COUNT(DISTINCT ?pair) AS ?n) WHERE {
-  ?a dpv:hasRecipient ?r .
-  { ?r dpv:hasCountry ?country } UNION { ?r ropa:processesDataIn ?country }
-  UNION { ?a dpv:hasProcessing/dpv:hasThirdCountry ?country }
-  FILTER NOT EXISTS { loc:EEA skos:narrower ?country }
-  BIND(CONCAT(STR(?a), " ", STR(?country)) AS ?pair)
-}
-"""
-
-_COMPLETENESS = """
-SELECT ?controller ?name ?activity ?field ?stated WHERE {
-  ?controller a dpv:DataController ; dpv:hasName ?name ; dpv:hasRecordOfActivity/dpv:hasProcess ?activity .
-  VALUES (?field ?property) {
-    (ropa:PurposeField dpv:hasPurpose)
-    (ropa:DataSubjectField dpv:hasDataSubject)
-    (ropa:PersonalDataField dpv:hasPersonalData)
-    (ropa:RecipientField dpv:hasRecipient)
-    (ropa:RetentionField dpv:hasStorageCondition)
-    (ropa:MeasureField dpv:hasTechnicalOrganisationalMeasure)
-  }
-  BIND(EXISTS { ?activity ?property ?value } || EXISTS { ?activity ropa:statedNone ?field } AS ?stated)
-}
+# ---------------------------------------------------------------------- controllers
+_CONTROLLERS = """
+SELECT ?controller ?name WHERE {
+  ?controller a dpv:DataController ; dpv:hasName ?name .
+  FILTER(CONTAINS(LCASE(STR(?name)), LCASE(?search)))
+} ORDER BY ?name ?controller
 """
 
 
-def counts(kg: GraphAPI) -> dict[str, int]:
-    """Controllers, activities, recipients, recipient countries, and activity-country
-    pairs that take data outside the EEA."""
-    _, rows = kg.select(_COUNTS)
-    names = ("controllers", "activities", "recipients", "countries")
-    out = {n: int(t.value) for n, t in zip(names, rows[0], strict=True)}
-    _, rows = kg.select(_OUTSIDE_EEA)
-    out["outside_eea"] = int(rows[0][0].value)
-    return out
+def controller_names(kg: GraphAPI, search: str = "", limit: int | None = PAGE_SIZE, offset: int = 0) -> dict[str, str]:
+    """Controller IRI -> name, by name: a page of them, those whose name contains ``search``."""
+    _, rows = kg.rows(_CONTROLLERS, limit=limit, offset=offset, search=ox.Literal(search))
+    return {c.value: n.value for c, n in rows}
 
 
-def completeness(kg: GraphAPI) -> pd.DataFrame:
-    """Per controller: the share of the six Art. 30(1) activity fields its policy states.
-
-    A field counts as stated when the activity has a value for it or the policy says there
-    is none (e.g. no recipients). Columns: controller, name, activities, score (0-100),
-    and one column per field with the number of activities that leave it unstated.
-    """
-    frame = kg.query(_COMPLETENESS, labels=False)
-    if frame.empty:
-        return pd.DataFrame(columns=["controller", "name", "activities", "score"])
-    frame["field"] = [f.removeprefix(str(ROPA)) for f in frame["field"]]
-    frame["stated"] = frame["stated"].astype(bool)
-    grouped = frame.groupby(["controller", "name"])
-    out = grouped.agg(activities=("activity", "nunique"), score=("stated", "mean")).reset_index()
-    out["score"] = (out["score"] * 100).round(0).astype(int)
-    missing = frame[~frame["stated"]].pivot_table(
-        index="controller", columns="field", values="activity", aggfunc="nunique", fill_value=0
-    )
-    for name in SCORED_FIELDS:
-        out[f"unstated {name.removesuffix('Field')}"] = [
-            int(missing.loc[c, name]) if c in missing.index and name in missing.columns else 0
-            for c in out["controller"]
-        ]
-    return out.sort_values("name").reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------- data flows
-_FLOWS = """
-SELECT ?controller ?activity ?subject ?data ?purpose ?basis ?recipient ?country ?transferCountry WHERE {
-  ?controller dpv:hasRecordOfActivity/dpv:hasProcess ?activity .
-  OPTIONAL { ?activity dpv:hasDataSubject ?subject }
-  OPTIONAL { ?activity dpv:hasPersonalData ?data }
-  OPTIONAL { ?activity dpv:hasPurpose ?purpose }
-  OPTIONAL { ?activity dpv:hasLegalBasis ?basis }
-  OPTIONAL { ?activity dpv:hasRecipient ?recipient . OPTIONAL { ?recipient dpv:hasCountry ?country } }
-  OPTIONAL { ?activity dpv:hasProcessing ?t . ?t a dpv:CrossBorderTransfer .
-             { ?t dpv:hasThirdCountry ?transferCountry } UNION { ?t dpv:hasCountry ?transferCountry } }
-}
-"""
-_EEA = "SELECT ?c WHERE { loc:EEA skos:narrower ?c }"
-
-FLOW_KINDS = ("subject", "controller", "activity", "data", "recipient", "country")
-
-
-@dataclass
-class Flows:
-    """Nodes and edges of the data-flow picture; ``aggregated`` when it was too big."""
-
-    nodes: list[dict[str, Any]] = field(default_factory=list)
-    edges: list[dict[str, Any]] = field(default_factory=list)
-    aggregated: bool = False
-    options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-
-def flows(kg: GraphAPI, lang: str = "en", filters: dict[str, str | None] | None = None, max_nodes: int = 300) -> Flows:
-    """Data subjects -> controller -> activities -> data categories -> recipients -> countries.
-
-    ``filters`` may hold an IRI for controller, data, purpose, basis or country; only
-    activities matching all of them are drawn. When more than ``max_nodes`` nodes would
-    be drawn, activities and data categories are folded away (controller -> recipient ->
-    country), so that large graphs stay readable.
-    """
-    frame = kg.query(_FLOWS, labels=False)
-    eea = {r[0].value for r in kg.select(_EEA)[1]}
-    options: dict[str, list[tuple[str, str]]] = {}
-    iris = sorted({v for col in frame.columns for v in frame[col] if isinstance(v, str)})
-    names = kg.labels_for(iris, lang)
-    for key in ("controller", "data", "purpose", "basis", "country"):
-        values = {v for v in frame[key] if isinstance(v, str)}
-        if key == "country":
-            values |= {v for v in frame["transferCountry"] if isinstance(v, str)}
-        options[key] = sorted(((names.get(v, v), v) for v in values), key=lambda p: p[0].casefold())
-    for key, wanted in (filters or {}).items():
-        if not wanted:
-            continue
-        if key == "country":
-            keep = frame[(frame["country"] == wanted) | (frame["transferCountry"] == wanted)]["activity"]
-        else:
-            keep = frame[frame[key] == wanted]["activity"]
-        frame = frame[frame["activity"].isin(set(keep))]
-
-    def node_kind(kind: str, value: str) -> dict[str, Any]:
-        node: dict[str, Any] = {"id": value, "label": names.get(value, value), "kind": kind}
-        if kind == "country":
-            node["eea"] = value in eea
-        return node
-
-    result = Flows(options=options)
-    nodes: dict[str, dict[str, Any]] = {}
-    edges: set[tuple[str, str]] = set()
-
-    def link(a_kind: str, a: Any, b_kind: str, b: Any) -> None:
-        if isinstance(a, str) and isinstance(b, str):
-            nodes.setdefault(a, node_kind(a_kind, a))
-            nodes.setdefault(b, node_kind(b_kind, b))
-            edges.add((a, b))
-
-    for row in frame.itertuples(index=False):
-        link("subject", row.subject, "controller", row.controller)
-        link("controller", row.controller, "activity", row.activity)
-        link("activity", row.activity, "data", row.data)
-        link("data", row.data, "recipient", row.recipient)
-        if not isinstance(row.data, str):
-            link("activity", row.activity, "recipient", row.recipient)
-        link("recipient", row.recipient, "country", row.country)
-        link("activity", row.activity, "country", row.transferCountry)
-    if len(nodes) > max_nodes:
-        result.aggregated = True
-        nodes, edges = {}, set()
-        for row in frame.itertuples(index=False):
-            link("controller", row.controller, "recipient", row.recipient)
-            link("recipient", row.recipient, "country", row.country)
-            link("controller", row.controller, "country", row.transferCountry)
-        if len(nodes) > max_nodes:  # still too many: controllers -> countries only
-            nodes, edges = {}, set()
-            for row in frame.itertuples(index=False):
-                link("controller", row.controller, "country", row.country)
-                link("controller", row.controller, "country", row.transferCountry)
-    result.nodes = sorted(nodes.values(), key=lambda n: (FLOW_KINDS.index(n["kind"]), n["label"]))
-    result.edges = [{"source": a, "target": b} for a, b in sorted(edges)]
-    return result
+def controller_count(kg: GraphAPI) -> int:
+    """How many controllers :func:`controller_names` pages through."""
+    _, rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?c a dpv:DataController ; dpv:hasName ?name }")
+    return int(rows[0][0].value)
 
 
 # ---------------------------------------------------------------------- findings
-RISK_QUERIES = {
-    "transfers-without-mechanism": "Data go outside the EEA with no transfer mechanism stated",
-    "ended-transfer-mechanisms": "A transfer relies on a mechanism that has ended",
-    "analytics-and-pixels-to-us": "Analytics or advertising tool sends data to the USA",
-}
+_RISK_COLUMNS = ["finding", "controller", "activity", "activityLabel", "detail"]
 
 
-def transfer_risks(kg: GraphAPI, lang: str = "en") -> pd.DataFrame:
-    """Transfer risks in plain words: one row per finding, with the activity to check."""
-    rows = []
+def transfer_risks(kg: GraphAPI, lang: str = "en", limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """Transfer risks in plain words: one row per finding, with the activity to check.
+
+    The findings of the risk questions one after the other; ``limit``/``offset`` give a
+    page of them (each question's page fetched by the engine), all when ``limit`` is None.
+    """
+    rows: list[dict[str, Any]] = []
+    skip, left = offset, limit
     for name, headline in RISK_QUERIES.items():
-        frame = kg.query(name, labels=lang)
+        if left is not None:
+            total = kg.count(name)
+            if skip >= total or left <= 0:
+                skip = max(skip - total, 0)
+                continue
+            frame = kg.query(name, labels=lang, limit=min(left, total - skip), offset=skip)
+            skip, left = 0, left - len(frame)
+        else:
+            frame = kg.query(name, labels=lang)
         for record in frame.to_dict("records"):
             detail = record.get("recipientName") or record.get("mechanismLabel") or ""
             country = record.get("countryLabel") or ""
@@ -223,14 +97,19 @@ def transfer_risks(kg: GraphAPI, lang: str = "en") -> pd.DataFrame:
                     "detail": text,
                 }
             )
-    return pd.DataFrame(rows, columns=["finding", "controller", "activity", "activityLabel", "detail"])
+    return pd.DataFrame(rows, columns=_RISK_COLUMNS)
+
+
+def transfer_risk_count(kg: GraphAPI) -> int:
+    """How many transfer risks :func:`transfer_risks` lists in all."""
+    return sum(kg.count(name) for name in RISK_QUERIES)
 
 
 # ---------------------------------------------------------------------- compare
 _MATRIX = """
 SELECT DISTINCT ?controller ?item WHERE {
-  ?controller dpv:hasRecordOfActivity/dpv:hasProcess ?activity .
-  ?activity ?property ?item .
+  ?controller dpv:hasRecordOfActivity ?ropa . ?ropa dpv:hasProcess ?activity .
+  ?activity PROPERTY ?item .
 }
 """
 DIMENSIONS = {
@@ -238,12 +117,19 @@ DIMENSIONS = {
     "purposes": "dpv:hasPurpose",
     "processors and recipients": "dpv:hasRecipient",
 }
+MATRIX_PAGE = 50
 
 
-def matrix(kg: GraphAPI, dimension: str, lang: str = "en") -> pd.DataFrame:
-    """Controllers (rows) x items of a dimension (columns): 1 where the controller has it."""
+def matrix(kg: GraphAPI, dimension: str, lang: str = "en", limit: int = MATRIX_PAGE, offset: int = 0) -> pd.DataFrame:
+    """Controllers (rows; a page of them by name) x items of a dimension (columns): 1 where
+    the controller has it; columns by how many of the page's controllers have them."""
     prop = DIMENSIONS[dimension]
-    frame = kg.query(_MATRIX, labels=False, property=prop)
+    page = controller_names(kg, limit=limit, offset=offset)
+    if not page:
+        return pd.DataFrame()
+    values = "VALUES ?controller { " + " ".join(str(ox.NamedNode(c)) for c in page) + " }"
+    sparql = _MATRIX.replace("PROPERTY", prop).replace("WHERE {", "WHERE {\n  " + values, 1)
+    frame = kg.query(sparql, labels=False)
     if frame.empty:
         return pd.DataFrame()
     names = kg.labels_for(sorted(set(frame["controller"]) | set(frame["item"])), lang)
@@ -277,8 +163,9 @@ SELECT ?annotation ?subject ?predicate ?object ?confidence ?quote ?start ?end WH
 
 _NOTICE_OF = """
 SELECT ?notice WHERE {
-  ?annotation oa:hasBody ?body ; oa:hasTarget/oa:hasSource ?notice .
-  { ?body rdf:subject ?about } UNION { ?body rdf:object ?about }
+  ?body ?role ?about . FILTER(?role IN (rdf:subject, rdf:object))
+  ?annotation oa:hasBody ?body ; oa:hasTarget ?target .
+  ?target oa:hasSource ?notice .
 } LIMIT 1
 """
 

@@ -94,3 +94,26 @@ def test_seed_policies_are_the_shared_seeds_verbatim() -> None:
     ours = {p.read_bytes() for p in (Path(__file__).resolve().parent.parent / "data" / "policies").glob("*.txt")}
     theirs = {p.read_bytes() for p in seeds.glob("*.txt")}
     assert ours == theirs
+
+
+def test_inferred_closure_is_owlrl_s_and_covers_every_concept(kg) -> None:  # type: ignore[no-untyped-def]
+    """Saved questions read "the concept or one under it" as itself plus skos:broaderTransitive."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    from ingest.reference import closure, owlrl_closure
+
+    _, rows = kg.select("SELECT ?s ?o WHERE { ?s skos:broader ?o }")
+    hierarchy = Graph()
+    for s, o in rows:
+        hierarchy.add((URIRef(s.value), SKOS.broader, URIRef(o.value)))
+    used = [URIRef(r[0].value) for r in kg.select("SELECT DISTINCT ?c WHERE { ?a dpv:hasPurpose ?c }")[1]]
+    assert set(closure(hierarchy, used)) == set(owlrl_closure(hierarchy, used))
+    missing = kg.select(
+        """SELECT ?s ?o WHERE {
+             ?s skos:broader+ ?o .
+             FILTER(!STRSTARTS(STR(?s), STR(loc:)) && !STRSTARTS(STR(?o), STR(loc:)) && ?s != ?o)
+             FILTER NOT EXISTS { GRAPH ropa-graph:inferred { ?s skos:broaderTransitive ?o } }
+           } LIMIT 5"""
+    )[1]
+    assert not missing

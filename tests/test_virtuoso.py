@@ -24,21 +24,9 @@ from ropakg.virtuoso import Virtuoso, virtuoso_binary
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 
-# Saved questions Virtuoso 07.20.3229 (Debian 12) answers differently, because of a
-# Virtuoso fault or a SPARQL detail it reads differently; each names the construct.
-# Strict: when a question is rewritten so that Virtuoso answers it the same, the
-# expected failure turns into a test failure, and its line here must go.
-# Virtuoso answers these differently from one run to the next (its plan for the date
-# comparison varies), so they are not strict.
-VIRTUOSO_FLAKY = {"ended-transfer-mechanisms"}
-VIRTUOSO_DIFFERS = {
-    "controllers": "BOUND(?quoted) is true on Virtuoso where ?quoted comes from the first of two "
-    "sibling OPTIONALs nested in an OPTIONAL and is unbound",
-    "ended-transfer-mechanisms": "FILTER(?ended <= ?date) with xsd:date values sometimes drops "
-    "2020-07-16 <= today on Virtuoso (< and = work)",
-    "ropa-record": "GROUP_CONCAT over @en literals gives a simple literal on Virtuoso (as SPARQL 1.1 "
-    "defines it); Oxigraph keeps the common language tag",
-}
+# Every saved question answers the same on Virtuoso 07.20.3229 (Debian 12). Some are
+# written around its faults (a VALUES directly inside a UNION branch, BOUND on a
+# sibling OPTIONAL, "<=" on xsd:date, GROUP_CONCAT of tagged literals): docs/servers.md.
 
 
 def _home(paths: Paths) -> list[str]:
@@ -76,15 +64,7 @@ def test_every_graph_arrives_whole(kg, virtuoso: Virtuoso) -> None:  # type: ign
     assert dict(zip(counts["g"], counts["n"], strict=True)) == dict(zip(local["g"], local["n"], strict=True))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=n not in VIRTUOSO_FLAKY, reason=VIRTUOSO_DIFFERS[n]))
-        if n in VIRTUOSO_DIFFERS
-        else n
-        for n in QUESTIONS
-    ],
-)
+@pytest.mark.parametrize("name", QUESTIONS)
 def test_saved_question_answers_the_same_on_virtuoso(kg, virtuoso: Virtuoso, name: str) -> None:  # type: ignore[no-untyped-def]
     remote = connect(virtuoso.endpoint, queries_dir=kg.queries_dir)
     question = kg.saved()[name]
@@ -132,5 +112,5 @@ def test_server_benchmark_runs_on_a_tiny_size() -> None:
     for name in QUESTIONS:
         cells = [c.strip() for c in rows[name].strip("|").split("|")]
         assert cells[4] == "yes", (name, "Oxigraph server")
-        if virtuoso_binary() is not None and name not in VIRTUOSO_DIFFERS:
+        if virtuoso_binary() is not None:
             assert cells[6] == "yes", (name, "Virtuoso")
