@@ -25,7 +25,7 @@ from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import drafting, synthetic
+from bench import sections, synthetic
 from bench.measure import MEMORY_LIMIT, Measured, machine, probe
 from bench.report import report
 from ropakg.paths import Paths
@@ -136,16 +136,9 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
 
 
 def _write(output: Path, text: str) -> None:
-    """Write the report, keeping the section ``bench.drafting`` wrote into the old file."""
-    old = output.read_text("utf-8") if output.exists() else ""
-    if drafting.BEGIN in old and drafting.END in old:
-        text = (
-            text.rstrip("\n")
-            + "\n\n"
-            + old[old.index(drafting.BEGIN) : old.index(drafting.END) + len(drafting.END)]
-            + "\n"
-        )
-    output.write_text(text, "utf-8")
+    """Write the report, carrying over the sections other benchmarks wrote into the old file."""
+    kept = sections.kept_sections(output)
+    output.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text, "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import pytest
 
 from bench import sector as generator
 from bench import synthetic
+from bench.sections import kept_sections, write_section
 from ingest.build import build, check_records
 from ingest.yamlines import load_yaml
 from ropakg.namespaces import GRAPH, ROPA
@@ -174,3 +175,33 @@ def test_draft_benchmark_writes_its_section_and_replaces_it(tmp_path: Path) -> N
     assert text.count(drafting.BEGIN) == 1 and "other figures" in text
     row = next(line for line in text.splitlines() if line.startswith("| ") and "≥ 100/s" in line)
     assert float(row.split("|")[1]) > 0
+
+
+def test_strategy_benchmark_pairs_give_the_same_rows(tmp_path: Path) -> None:
+    """Each rewrite and the form it replaced answer the same on a small sector (and have rows)."""
+    from bench import strategy
+
+    measured = strategy.measure(30, repeat=1)
+    assert [p["same"] for p in measured["pairs"]] == [True] * len(strategy.PAIRS)
+    assert all(p["rows"] > 0 for p in measured["pairs"]), measured["pairs"]
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# Benchmark results\n\nother figures\n", "utf-8")
+    for _ in range(2):
+        write_section(out, "strategy", strategy.report(measured))
+    text = out.read_text("utf-8")
+    assert text.count("<!-- bench.strategy -->") == 1 and "other figures" in text
+    assert text.count("| yes |") == len(strategy.PAIRS)
+
+
+def test_runner_carries_over_the_sections_other_benchmarks_wrote(tmp_path: Path) -> None:
+    from bench.run import _write
+
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# old report\n", "utf-8")
+    write_section(out, "drafting", "drafting figures")
+    write_section(out, "strategy", "strategy figures")
+    _write(out, "# new report\n")
+    text = out.read_text("utf-8")
+    assert "old report" not in text and text.startswith("# new report\n")
+    assert "drafting figures" in text and "strategy figures" in text
+    assert kept_sections(out).count("<!-- /bench.") == 2
