@@ -44,6 +44,76 @@ def _stems(items: list[Any]) -> list[str] | None:
     return out if out and all(len(s) >= _MIN_STEM for s in out) else None
 
 
+_ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
+_CATEGORIES = {
+    sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W", sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
+}  # fmt: skip
+
+
+def _first(items: list[Any]) -> tuple[list[str], bool] | None:
+    """The characters a match of a parsed sequence can start with (as character-class parts),
+    and whether the sequence can match empty; None if that is not simply known."""
+    out: list[str] = []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is sre.LITERAL:
+            return [*out, re.escape(chr(av))], False
+        if op is sre.IN:
+            parts = []
+            for iop, iav in av:
+                if iop is sre.LITERAL:
+                    parts.append(re.escape(chr(iav)))
+                elif iop is sre.RANGE:
+                    parts.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+                elif iop is sre.CATEGORY and iav in _CATEGORIES:
+                    parts.append(_CATEGORIES[iav])
+                else:
+                    return None
+            return [*out, *parts], False
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            inner = _first(list(av[3]))
+        elif op is sre.BRANCH:
+            branches = [_first(list(b)) for b in av[1]]
+            if any(b is None for b in branches):
+                return None
+            inner = ([c for b in branches for c in b[0]], any(b[1] for b in branches))  # type: ignore[index]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            inner = _first(list(av[2]))
+            inner = (inner[0], inner[1] or av[0] == 0) if inner else None
+        else:
+            return None
+        if inner is None:
+            return None
+        out.extend(inner[0])
+        if not inner[1]:
+            return out, False
+    return out, True
+
+
+def _first_class(pattern: str) -> str | None:
+    """A character class of the characters every match of ``pattern`` starts with, or None."""
+    first = _first(list(sre_parse.parse(pattern)))
+    if first is None or first[1] or not first[0]:
+        return None
+    return f"[{''.join(first[0])}]"
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    """The patterns as one regex matched at word starts, each its own group, in order.
+
+    Each alternative is put behind a look-ahead for the characters it can start with, and the
+    whole behind one for all of them: the regex engine then rejects most positions with one
+    comparison rather than by trying every pattern, look-behinds first. The look-aheads change
+    nothing that is matched, nor which alternative matches.
+    """
+    classes = [_first_class(p) for p in patterns]
+    alternatives = "|".join(f"(?={c})({p})" if c else f"({p})" for c, p in zip(classes, patterns, strict=True))
+    anyone = "" if None in classes else "(?=[" + "".join(c[1:-1] for c in classes if c) + "])"
+    return re.compile(rf"{anyone}(?<![\w-])(?:{alternatives})")
+
+
 _NON_WORD = re.compile(r"\W")
 _last: list[str] = ["", ""]
 
@@ -89,9 +159,7 @@ class PatternSet:
         self._shift = [0 if k.startswith(" ") else 1 for k in spaced_keys]  # keys without the leading space
         self._ac = ahocorasick_rs.AhoCorasick(spaced_keys) if self._keys else None
         self._fallback = fallback
-        self._fallback_regex = (
-            re.compile(r"(?<![\w-])(?:" + "|".join(f"({labelled[i][1]})" for i in fallback) + ")") if fallback else None
-        )
+        self._fallback_regex = _alternation([labelled[i][1] for i in fallback]) if fallback else None
 
     def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
         return self.grouped(lowered).get("", [])
