@@ -40,8 +40,7 @@ class Finding:
 
 def _negated(lex: Lexicon, sentence: str, offset: int) -> bool:
     """Is the word at ``offset`` of ``sentence`` under a negation in its clause?"""
-    negation = lex.cues.get("negation")
-    if negation is None or negation.search(sentence, 0, offset) is None:
+    if lex.cue("negation", sentence, offset) is None:
         return False  # most sentences: no negation before the word at all
     before = sentence[:offset]
     cut = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)

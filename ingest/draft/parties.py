@@ -26,7 +26,11 @@ _SUFFIX = (
     r"SAS|S\.L\.|SIA|UAB|OÜ|AG|Corp\.?|Corporation|plc|PLC|hf\.?|ehf\.?|SE|SA"
 )
 # A company-form suffix after a word, then the (up to five-word) name before it.
-LEGAL_SUFFIX = re.compile(rf"(?<=[\w.)])[ \t]*,?[ \t]+(?:{_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])")
+# (It is (?<=[\w.)])[ \t]*,?[ \t]+(?:SUFFIX)..., written to start with its first character, the
+# look-behinds after it, so that the regex engine scans for blanks and commas alone.)
+LEGAL_SUFFIX = re.compile(
+    rf"[ \t,](?<=[\w.)][ \t,])(?:(?<=,)[ \t]+|(?<=[ \t])[ \t]*(?:,[ \t]+)?)(?:{_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])"
+)
 NAME_BEFORE = re.compile(
     rf"(?<![\w&])(?:[{_UPPER}0-9][\w&.'’-]*)(?:[ \t]+(?:[{_UPPER}0-9&][\w&.'’-]*|og|and|&|of|for|i|och)){{0,4}}$"
 )
@@ -277,7 +281,10 @@ def _from_domain(layout: Layout) -> Mention | None:
     return None
 
 
-_POSTCODE = re.compile(rf"(?<![\d-])(?:\d{{4}}|\d{{3}}[ \t]?\d{{2}})[ \t]+[{_UPPER}]")
+# A postcode: four digits, or three and two, not after a digit or hyphen; then the town's capital.
+# Written to start with its first digit, the look-behind after it, so that the regex engine
+# scans for digits alone: the same matches as (?<![\d-])(?:\d{4}|\d{3}[ \t]?\d{2})[ \t]+[A-Z...].
+_POSTCODE = re.compile(rf"\d(?<![\d-]\d)(?:\d{{3}}|\d{{2}}[ \t]?\d{{2}})[ \t]+[{_UPPER}]")
 
 
 def _addresses(text: str) -> list[re.Match[str]]:
@@ -290,7 +297,10 @@ def _addresses(text: str) -> list[re.Match[str]]:
     return out
 
 
-_PHONE_START = re.compile(r"(?:\+|00)(?:47|46|45)|(?<!\d)\d{2,3}[ \t]\d{2}")
+# Where a telephone number can start: (?:\+|00)(?:47|46|45)|(?<!\d)\d{2,3}[ \t]\d{2}, written to start
+# with its first character (the look-behinds after it), so that the regex engine scans for "+" and
+# digits alone; it matches the same.
+_PHONE_START = re.compile(r"[+\d](?:(?<=\+)(?:47|46|45)|(?<=0)0(?:47|46|45)|(?<=\d)(?<!\d\d)\d{1,2}[ \t]\d{2})")
 
 
 def _phones(text: str) -> list[re.Match[str]]:
