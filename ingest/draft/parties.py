@@ -40,10 +40,13 @@ PHONE = re.compile(
     r"|(?<!\d)\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]\d{2}(?!\d)|(?<!\d)\d{3}[ \t]\d{2}[ \t]\d{3}(?!\d)"
 )
 PHONE_CUE = re.compile(r"\b(?:tlf|telefon|tel|phone|ring|mobil|nummer)\b", re.I)
+# An organisation number, per country, and the words every match of it starts with (lower case;
+# none of their letters has another case form than the ASCII one, so the lower-cased text has
+# them wherever the pattern can match).
 ORG_NUMBER = (
-    (re.compile(r"(?:org(?:anisasjons|anisations)?\.?[ \t-]*(?:nr|nummer)\.?|foretaksnummer)[ \t:.]*((?:NO[ \t]?)?\d{3}[ \t]?\d{3}[ \t]?\d{3})(?:[ \t]?MVA)?(?!\d)", re.I), "NO"),  # noqa: E501
-    (re.compile(r"(?:org(?:anisations)?\.?[ \t-]*(?:nr|nummer)\.?|organisationsnummer)[ \t:.]*(\d{6}-\d{4})(?!\d)", re.I), "SE"),  # noqa: E501
-    (re.compile(r"\bCVR(?:-nr\.?|-nummer|[ \t]nr\.?)?[ \t:.]*(\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2})(?!\d)", re.I), "DK"),  # noqa: E501
+    (re.compile(r"(?:org(?:anisasjons|anisations)?\.?[ \t-]*(?:nr|nummer)\.?|foretaksnummer)[ \t:.]*((?:NO[ \t]?)?\d{3}[ \t]?\d{3}[ \t]?\d{3})(?:[ \t]?MVA)?(?!\d)", re.I), "NO", ("org", "foreta")),  # noqa: E501
+    (re.compile(r"(?:org(?:anisations)?\.?[ \t-]*(?:nr|nummer)\.?|organisationsnummer)[ \t:.]*(\d{6}-\d{4})(?!\d)", re.I), "SE", ("org",)),  # noqa: E501
+    (re.compile(r"\bCVR(?:-nr\.?|-nummer|[ \t]nr\.?)?[ \t:.]*(\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2})(?!\d)", re.I), "DK", ("cvr",)),  # noqa: E501
 )  # fmt: skip
 ADDRESS = re.compile(
     rf"([{_UPPER}][\w.'’-]+(?:[ \t][\w.'’-]+){{0,3}}[ \t]\d{{1,4}}[ \t]?[A-Za-z]?),?[ \t]+"
@@ -170,8 +173,11 @@ _LISTED_NAME = re.compile(rf"([{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}0-9][\w&.'
 _ORG_CUES = ("processor", "subprocessor", "third_party")
 _NAME_WORDS = rf"[{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}0-9][\w&.'’-]*){{0,2}}"
 # "Vi bruker Skyra til å ...", "We use Hotjar to ...": a named tool is a recipient of data
+# (written to start with its first letter, the word-boundary check after it as a look-behind, so
+# that the regex engine scans for those letters alone: the same matches as \b(?:[Vv]i|[Ww]e)...)
 _WE_USE = re.compile(
-    rf"\b(?:[Vv]i|[Ww]e)[ \t]+(?:bruker|benytter|brukar|nyttar|använder|anvender|bruger|use|uses)"
+    rf"[VvWw](?<!\w[VvWw])(?:(?<=[Vv])i|(?<=[Ww])e)"
+    rf"[ \t]+(?:bruker|benytter|brukar|nyttar|använder|anvender|bruger|use|uses)"
     rf"(?:[ \t]+(?:oss[ \t]+av|også|også))?[ \t]+({_NAME_WORDS})[ \t]+(?:til|for|för|to|som|as|på|i)\b"
 )
 _SERVICES_WORD = re.compile(
@@ -341,10 +347,13 @@ def _contact(layout: Layout, parties: Parties) -> None:
         if PHONE_CUE.search(before) or m.group(0).startswith(("+", "00")):
             parties.contacts.append((m.group(0), m.start(), m.end()))
     lowered = text.lower()
-    for pattern, country in ORG_NUMBER:
+    same_offsets = len(lowered) == len(text)
+    for pattern, country, words in ORG_NUMBER:
         if "org" not in lowered and "foretaks" not in lowered and "cvr" not in lowered:
             break
-        found = pattern.search(text)
+        # search from the first place one of its words is (nowhere: no match), not through the whole text
+        first = min((i for i in map(lowered.find, words) if i >= 0), default=-1) if same_offsets else 0
+        found = pattern.search(text, first) if first >= 0 else None
         if found:
             parties.identifier = (found.group(1), found.start(1), found.end(1), country)
             break
