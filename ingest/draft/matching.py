@@ -3,8 +3,9 @@
 Python's regular expressions try every alternative at every word start, which is slow
 for large lexicons. Most patterns begin with a literal word stem, so an Aho-Corasick
 automaton (Rust, ``ahocorasick_rs``) finds every place a stem occurs in one scan, and
-only there is the full pattern tried. Patterns without a literal stem of two or more
-characters are run as one ordinary regular expression. At each word start the earlier
+only there, at a word start, is the full pattern tried. Patterns without a literal stem of two or more
+characters are run as one alternation (:mod:`ingest.draft.alternation`): where two of them
+start at the same word, only the first is found. At each word start the earlier
 pattern wins; a match starting at a later word inside a longer one is kept, so that
 "improve and monitor our website" yields both purposes.
 """
@@ -18,6 +19,8 @@ from collections import defaultdict
 from typing import Any
 
 import ahocorasick_rs
+
+from ingest.draft.alternation import Alternation
 
 _MIN_STEM = 2
 
@@ -44,90 +47,9 @@ def _stems(items: list[Any]) -> list[str] | None:
     return out if out and all(len(s) >= _MIN_STEM for s in out) else None
 
 
-_ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
-_CATEGORIES = {
-    sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W", sre.CATEGORY_DIGIT: r"\d",
-    sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
-}  # fmt: skip
-
-
-def _first(items: list[Any]) -> tuple[list[str], bool] | None:
-    """The characters a match of a parsed sequence can start with (as character-class parts),
-    and whether the sequence can match empty; None if that is not simply known."""
-    out: list[str] = []
-    for op, av in items:
-        if op in _ZERO_WIDTH:
-            continue
-        if op is sre.LITERAL:
-            return [*out, re.escape(chr(av))], False
-        if op is sre.IN:
-            parts = []
-            for iop, iav in av:
-                if iop is sre.LITERAL:
-                    parts.append(re.escape(chr(iav)))
-                elif iop is sre.RANGE:
-                    parts.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
-                elif iop is sre.CATEGORY and iav in _CATEGORIES:
-                    parts.append(_CATEGORIES[iav])
-                else:
-                    return None
-            return [*out, *parts], False
-        if op is sre.SUBPATTERN and not av[1] and not av[2]:
-            inner = _first(list(av[3]))
-        elif op is sre.BRANCH:
-            branches = [_first(list(b)) for b in av[1]]
-            if any(b is None for b in branches):
-                return None
-            inner = ([c for b in branches for c in b[0]], any(b[1] for b in branches))  # type: ignore[index]
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            inner = _first(list(av[2]))
-            inner = (inner[0], inner[1] or av[0] == 0) if inner else None
-        else:
-            return None
-        if inner is None:
-            return None
-        out.extend(inner[0])
-        if not inner[1]:
-            return out, False
-    return out, True
-
-
-def _first_class(pattern: str) -> str | None:
-    """A character class of the characters every match of ``pattern`` starts with, or None."""
-    first = _first(list(sre_parse.parse(pattern)))
-    if first is None or first[1] or not first[0]:
-        return None
-    return f"[{''.join(first[0])}]"
-
-
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    """The patterns as one regex matched at word starts, each its own group, in order.
-
-    Each alternative is put behind a look-ahead for the characters it can start with, and the
-    whole behind one for all of them: the regex engine then rejects most positions with one
-    comparison rather than by trying every pattern, look-behinds first. The look-aheads change
-    nothing that is matched, nor which alternative matches.
-    """
-    classes = [_first_class(p) for p in patterns]
-    alternatives = "|".join(f"(?={c})({p})" if c else f"({p})" for c, p in zip(classes, patterns, strict=True))
-    anyone = "" if None in classes else "(?=[" + "".join(c[1:-1] for c in classes if c) + "])"
-    return re.compile(rf"{anyone}(?<![\w-])(?:{alternatives})")
-
-
-_NON_WORD = re.compile(r"\W")
-_last: list[str] = ["", ""]
-
-
-def spaced(lowered: str) -> str:
-    """`` `` + the text with every non-word character a space (same offsets, shifted by one)."""
-    if _last[0] is not lowered:
-        _last[0], _last[1] = lowered, " " + _NON_WORD.sub(" ", lowered)
-    return _last[1]
-
-
-def _spaced_key(stem: str) -> str:
-    key = _NON_WORD.sub(" ", stem)
-    return key if stem[:1] and not (stem[0].isalnum() or stem[0] == "_") else " " + key
+def _is_word(ch: str) -> bool:
+    """Is ``ch`` a word character (``\\w``)?"""
+    return ch.isalnum() or ch == "_"
 
 
 class PatternSet:
@@ -146,20 +68,17 @@ class PatternSet:
         fallback: list[int] = []
         for i, (_, pattern) in enumerate(labelled):
             stems = _stems(list(sre_parse.parse(pattern)))
-            if stems is None:
+            if stems is None or not all(_is_word(stem[0]) for stem in stems):
                 fallback.append(i)
             else:
                 for stem in dict.fromkeys(stems):
                     keys[stem].append(i)
         self._keys = list(keys)
         self._key_patterns = [keys[k] for k in self._keys]
-        # Stems are searched in a copy of the text where every non-word character is a space,
-        # each stem with a space before it: only word starts are found, in one scan.
-        spaced_keys = [_spaced_key(k) for k in self._keys]
-        self._shift = [0 if k.startswith(" ") else 1 for k in spaced_keys]  # keys without the leading space
-        self._ac = ahocorasick_rs.AhoCorasick(spaced_keys) if self._keys else None
+        # Every place a stem occurs is found in one scan; those not at a word start are skipped.
+        self._ac = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
         self._fallback = fallback
-        self._fallback_regex = _alternation([labelled[i][1] for i in fallback]) if fallback else None
+        self._fallback_patterns = Alternation([labelled[i][1] for i in fallback]) if fallback else None
 
     def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
         return self.grouped(lowered).get("", [])
@@ -170,11 +89,9 @@ class PatternSet:
         if self._ac is not None:
             tried: set[tuple[int, int]] = set()
             compiled, key_patterns = self.compiled, self._key_patterns
-            for key, start, _ in self._ac.find_matches_as_indexes(spaced(lowered), overlapping=True):
-                # the key's leading space stands for the character before the word
-                start -= self._shift[key]
-                if start and lowered[start - 1] in "_-":
-                    continue
+            for key, start, _ in self._ac.find_matches_as_indexes(lowered, overlapping=True):
+                if start and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
+                    continue  # not a word start (a hyphen does not start a word either)
                 for i in key_patterns[key]:
                     if (start, i) in tried:
                         continue
@@ -182,9 +99,8 @@ class PatternSet:
                     m = compiled[i].match(lowered, start)
                     if m and m.end() > start:
                         found.append((start, i, m.end()))
-        if self._fallback_regex is not None:
-            for m in self._fallback_regex.finditer(lowered):
-                found.append((m.start(), self._fallback[(m.lastindex or 1) - 1], m.end()))
+        if self._fallback_patterns is not None:
+            found.extend((start, self._fallback[j], end) for start, j, end in self._fallback_patterns.matches(lowered))
         found.sort()
         out: dict[str, list[tuple[int, int, str]]] = {}
         last_start: dict[str, int] = {}
