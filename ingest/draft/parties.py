@@ -348,11 +348,11 @@ def _contact(layout: Layout, parties: Parties) -> None:
             parties.contacts.append((m.group(0), m.start(), m.end()))
     lowered = text.lower()
     same_offsets = len(lowered) == len(text)
-    for pattern, country, words in ORG_NUMBER:
+    for pattern, country, starts in ORG_NUMBER:
         if "org" not in lowered and "foretaks" not in lowered and "cvr" not in lowered:
             break
         # search from the first place one of its words is (nowhere: no match), not through the whole text
-        first = min((i for i in map(lowered.find, words) if i >= 0), default=-1) if same_offsets else 0
+        first = min((i for i in map(lowered.find, starts) if i >= 0), default=-1) if same_offsets else 0
         found = pattern.search(text, first) if first >= 0 else None
         if found:
             parties.identifier = (found.group(1), found.start(1), found.end(1), country)
