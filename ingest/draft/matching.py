@@ -66,15 +66,19 @@ class PatternSet:
         self.compiled = [re.compile(p) for _, p in labelled]
         keys: dict[str, list[int]] = defaultdict(list)
         fallback: list[int] = []
+        stems_of: dict[int, list[str]] = {}
         for i, (_, pattern) in enumerate(labelled):
             stems = _stems(list(sre_parse.parse(pattern)))
             if stems is None or not all(_is_word(stem[0]) for stem in stems):
                 fallback.append(i)
             else:
-                for stem in dict.fromkeys(stems):
+                stems_of[i] = list(dict.fromkeys(stems))
+                for stem in stems_of[i]:
                     keys[stem].append(i)
         self._keys = list(keys)
         self._key_patterns = [keys[k] for k in self._keys]
+        # a pattern can be found twice at one place only through two stems, one the start of the other
+        self._twice = {i for i, ss in stems_of.items() if any(a != b and b.startswith(a) for a in ss for b in ss)}
         # Every place a stem occurs is found in one scan; those not at a word start are skipped.
         self._ac = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
         self._fallback = fallback
@@ -88,14 +92,15 @@ class PatternSet:
         found: list[tuple[int, int, int]] = []  # start, pattern index, end
         if self._ac is not None:
             tried: set[tuple[int, int]] = set()
-            compiled, key_patterns = self.compiled, self._key_patterns
+            compiled, key_patterns, twice = self.compiled, self._key_patterns, self._twice
             for key, start, _ in self._ac.find_matches_as_indexes(lowered, overlapping=True):
                 if start and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
                     continue  # not a word start (a hyphen does not start a word either)
                 for i in key_patterns[key]:
-                    if (start, i) in tried:
-                        continue
-                    tried.add((start, i))
+                    if i in twice:
+                        if (start, i) in tried:
+                            continue
+                        tried.add((start, i))
                     m = compiled[i].match(lowered, start)
                     if m and m.end() > start:
                         found.append((start, i, m.end()))
