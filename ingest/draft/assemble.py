@@ -82,11 +82,14 @@ class _Quoter:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.text = layout.text
+        self._counted: dict[tuple[int, int], tuple[str, int]] = {}  # (start, end) -> quote, occurrence
 
     def span(self, start: int, end: int, **extra: Any) -> dict[str, Any]:
-        quote = self.text[start:end]
+        if (start, end) not in self._counted:  # a sentence is quoted by each value it states: count once
+            quote = self.text[start:end]
+            self._counted[start, end] = quote, self.text.count(quote, 0, start) + 1
+        quote, occurrence = self._counted[start, end]
         out: dict[str, Any] = {"quote": quote}
-        occurrence = self.text.count(quote, 0, start) + 1
         if occurrence > 1:
             out["occurrence"] = occurrence
         out.update(extra)
