@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.draft.alternation import Alternation, heads
+from ingest.draft.alternation import Alternation, heads, required
 from ingest.draft.lexicon import lexicon
 
 parties = importlib.import_module("ingest.draft.parties")
@@ -75,6 +75,12 @@ def test_heads_are_what_every_match_starts_with() -> None:
     assert heads("(?:10\\s*§|§\\s*10)") == ["10", "§"]
     assert heads("\\w+s? företrädare") is None
     assert heads("(?:a )?b") == ["a b", "b"]  # a one-letter head is still a head
+
+
+def test_required_is_what_every_match_contains() -> None:
+    assert required("\\w+s? företrädare\\b") == " företrädare"
+    assert required("(?<!x)ab(?:c)?de") == "ab"
+    assert required("(?i)abc") == ""  # any case would do: nothing literal is required
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "sv", "da", "en"])

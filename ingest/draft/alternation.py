@@ -7,8 +7,8 @@ regular expressions try every pattern at every word start, look-behinds first, w
 for a few dozen patterns. Here each pattern's possible *heads* (the literal characters every
 match of it starts with, read from the parsed pattern: ``e-?mail`` starts with ``e-m`` or
 ``em``) are found in one Aho-Corasick scan, and a pattern is tried only where one of its heads
-is; a pattern without such heads has its matches found by its own regex. The matches are the
-same; only the places tried are fewer.
+is; a pattern without such heads has its matches found by its own regex, where the literal
+characters it needs are in the text. The matches are the same; only the places tried are fewer.
 """
 
 from __future__ import annotations
@@ -65,6 +65,25 @@ def _heads(items: list[Any]) -> Heads | None:
     return out
 
 
+def required(pattern: str) -> str:
+    """The longest run of literal characters every match of ``pattern`` has ("" if none).
+
+    >>> required("\\\\w+s? företrädare\\\\b")
+    ' företrädare'
+    """
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    best, run = "", ""
+    for op, av in parsed:
+        if op is sre.LITERAL:
+            run += chr(av)
+            best = max(best, run, key=len)
+        elif op not in _ZERO_WIDTH:
+            run = ""
+    return best
+
+
 def heads(pattern: str) -> list[str] | None:
     """The literal starts of every match of ``pattern``, or None where one may start with anything.
 
@@ -96,6 +115,7 @@ class Alternation:
             else:
                 for h in hs:
                     keyed[h].append(i)
+        self._required = {i: required(patterns[i]) for i in self._scanned}
         self._keys = list(keyed)
         self._key_patterns = [keyed[k] for k in self._keys]
         self._ac = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
@@ -110,6 +130,8 @@ class Alternation:
             for key, start, _ in self._ac.find_matches_as_indexes(text, overlapping=True):
                 candidates[start].update(key_patterns[key])
         for i in self._scanned:
+            if self._required[i] not in text:
+                continue  # it cannot match anywhere
             regex, pos = self._each[i], 0
             while (m := regex.search(text, pos)) is not None:  # every place it matches, overlapping or not
                 candidates[m.start()].add(i)
