@@ -205,6 +205,7 @@ def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) ->
 
     for m in _WE_USE.finditer(text):
         add(m.start(1), m.end(1), layout.unit_at(m.start(1)))
+    org_lead: dict[int, bool] = {}  # does the sentence leading a list speak of processors or third parties
     for i, u in enumerate(layout.units):
         sentence = text[u.start : u.end]
         colon = sentence.find(":")
@@ -216,9 +217,11 @@ def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) ->
                         add(u.start + chunk.start(1), u.start + chunk.end(1), i)
         if u.kind != "item" or u.lead is None:
             continue
-        lead = layout.units[u.lead]
-        lead_text = lowered[lead.start : lead.end]
-        if not any(lex.cue(c, lead_text) for c in _ORG_CUES) or not lead_text.rstrip().endswith(":"):
+        if u.lead not in org_lead:  # asked once per list, not once per item
+            lead = layout.units[u.lead]
+            lead_text = lowered[lead.start : lead.end]
+            org_lead[u.lead] = lead_text.rstrip().endswith(":") and any(lex.cue(c, lead_text) for c in _ORG_CUES)
+        if not org_lead[u.lead]:
             continue
         item = _LISTED_NAME.match(text, u.start, u.end)
         if item is not None:
