@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 from ingest.draft.findings import Finding
@@ -66,7 +67,9 @@ _DATE_VALUE = re.compile(
     r"|(\d{1,2})\.?[ \t]+([a-zæøåäö]{3})[a-zæøåäö]*\.?[ \t]+(\d{4}))(?!\d)",
     re.I,
 )
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# (?<!\d)(?:19|20)\d\d(?!\d), written to start with its first digit (the look-behind after it) so
+# that the regex engine scans for "1" and "2" alone; it matches the same.
+_YEAR = re.compile(r"(?:1(?<!\d1)9|2(?<!\d2)0)\d\d(?!\d)")
 _DATE_CUE = re.compile(
     r"(?:oppdatert|sist endret|gjeld(?:ende|ande) fr[aå]|uppdaterad|senast (?:uppdaterad|ändrad)|gäller från|"
     r"opdateret|senest (?:opdateret|ændret)|gældende fra|updated|effective|last (?:updated|modified|revised)|"
@@ -79,11 +82,14 @@ class _Quoter:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.text = layout.text
+        self._counted: dict[tuple[int, int], tuple[str, int]] = {}  # (start, end) -> quote, occurrence
 
     def span(self, start: int, end: int, **extra: Any) -> dict[str, Any]:
-        quote = self.text[start:end]
+        if (start, end) not in self._counted:  # a sentence is quoted by each value it states: count once
+            quote = self.text[start:end]
+            self._counted[start, end] = quote, self.text.count(quote, 0, start) + 1
+        quote, occurrence = self._counted[start, end]
         out: dict[str, Any] = {"quote": quote}
-        occurrence = self.text.count(quote, 0, start) + 1
         if occurrence > 1:
             out["occurrence"] = occurrence
         out.update(extra)
@@ -134,6 +140,7 @@ def assemble(
         by_field[f.field].append(f)
     section_of = lambda f_unit: layout.units[f_unit].section  # noqa: E731
 
+    @cache
     def topical(section: int) -> bool:
         """A section about one field (rights, security, ...) is not a processing activity."""
         heading = layout.sections[section].heading
@@ -151,17 +158,17 @@ def assemble(
         return homes[unit]
 
     organisations, recipients = _organisations(layout, lowered, lex, parties, findings, q)
+    all_transfers = _transfers(layout, lowered, lex, by_field, parties, q, {o["id"] for o in organisations})
+    in_group: dict[int | None, list[Finding]] = defaultdict(list)  # each group's findings, in text order
+    for f in findings:
+        in_group[home(f.unit)].append(f)
     activities: list[dict[str, Any]] = []
     groups: list[int | None] = [*activity_sections, None]
     for group in groups:
-        fs = [f for f in findings if home(f.unit) == group]
+        fs = in_group[group]
         fields = {name: _values([f for f in fs if f.field == name], q) for name in ACTIVITY_FIELDS}
         recips = [r for unit, r in recipients if home(unit) == group]
-        transfers = [
-            t
-            for unit, t in _transfers(layout, lowered, lex, by_field, parties, q, {o["id"] for o in organisations})
-            if home(unit) == group
-        ]
+        transfers = [t for unit, t in all_transfers if home(unit) == group]
         retention = _retention(
             [f for f in fs if f.field == "retention_events"], [p for p in periods if home(p.unit) == group], q
         )

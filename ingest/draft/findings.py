@@ -40,8 +40,7 @@ class Finding:
 
 def _negated(lex: Lexicon, sentence: str, offset: int) -> bool:
     """Is the word at ``offset`` of ``sentence`` under a negation in its clause?"""
-    negation = lex.cues.get("negation")
-    if negation is None or negation.search(sentence, 0, offset) is None:
+    if lex.cue("negation", sentence, offset) is None:
         return False  # most sentences: no negation before the word at all
     before = sentence[:offset]
     cut = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
@@ -63,6 +62,23 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
     """Every finding in the policy, in text order, negated statements left out."""
     out: list[Finding] = []
     units = layout.units
+    texts: dict[int | None, str] = {None: ""}  # a unit's lower-cased text (None: no unit)
+    # what a unit says, asked once per unit however many findings it holds
+    lead_negated: dict[int, bool] = {}
+    cued: dict[tuple[str, int | None], bool] = {}
+    conditional: dict[int, bool] = {}
+
+    def text_of(index: int | None) -> str:
+        if index not in texts:
+            u = units[index]  # type: ignore[index]
+            texts[index] = lowered[u.start : u.end]
+        return texts[index]
+
+    def says(cue: str, index: int | None) -> bool:
+        if (cue, index) not in cued:
+            cued[cue, index] = bool(lex.cue(cue, text_of(index)))
+        return cued[cue, index]
+
     for field_name, matches in lex.match_fields(lowered).items():
         for start, end, label in matches:
             strong = label.endswith(STRONG)
@@ -71,10 +87,11 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
             u = units[ui]
             if start >= u.end:  # between units (blank lines): nothing says it
                 continue
-            sentence = lowered[u.start : u.end]
-            lead = units[u.lead] if u.lead is not None else None
-            lead_text = lowered[lead.start : lead.end] if lead else ""
-            if _negated(lex, sentence, start - u.start) or (lead_text and _negated(lex, lead_text, len(lead_text))):
+            sentence = text_of(ui)
+            if u.lead is not None and u.lead not in lead_negated:
+                lead_text = text_of(u.lead)
+                lead_negated[u.lead] = bool(lead_text) and _negated(lex, lead_text, len(lead_text))
+            if _negated(lex, sentence, start - u.start) or (u.lead is not None and lead_negated[u.lead]):
                 continue
             confidence = 0.7
             cue = CONTEXT.get(field_name)
@@ -82,15 +99,17 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
                 confidence = 0.8
             elif cue:
                 heading = layout.sections[u.section].heading
-                heading_text = lowered[units[heading].start : units[heading].end] if heading is not None else ""
-                if lex.cue(cue, sentence) or lex.cue(cue, lead_text):
+                if says(cue, ui) or says(cue, u.lead):
                     confidence = 0.8
-                elif lex.cue(cue, heading_text):
+                elif says(cue, heading):
                     confidence = 0.65
                 else:
                     continue
-            if field_name in CONDITIONAL_SKIPS and _conditional_we(lex, sentence):
-                continue
+            if field_name in CONDITIONAL_SKIPS:
+                if ui not in conditional:
+                    conditional[ui] = _conditional_we(lex, sentence)
+                if conditional[ui]:
+                    continue
             if u.kind == "heading":
                 confidence -= 0.1
             out.append(Finding(field_name, concept, ui, start, end, round(confidence, 2)))

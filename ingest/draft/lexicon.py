@@ -63,6 +63,9 @@ class Lexicon:
     units: dict[str, str]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     combined: PatternSet | None = field(repr=False, default=None)
+    # each cue's words without the word-start look-behind: a regex the engine searches fast
+    # (from their first characters), and one any match of the cue also matches
+    cue_words: dict[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
 
     def match_fields(self, lowered: str) -> dict[str, list[tuple[int, int, str]]]:
         """Every field's matches from one scan of the text."""
@@ -73,13 +76,23 @@ class Lexicon:
         """Does the text hold any lexicon word (a data category, a purpose, ...)?"""
         return bool(self.match_fields(lowered))
 
-    def cue(self, name: str, text: str) -> re.Match[str] | None:
+    def cue(self, name: str, text: str, end: int | None = None) -> re.Match[str] | None:
+        """The first place ``text`` (up to ``end``) says cue ``name``, or None."""
         pattern = self.cues.get(name)
-        return pattern.search(text) if pattern else None
+        if pattern is None:
+            return None
+        end = len(text) if end is None else end
+        words = self.cue_words.get(name)
+        if words is not None and words.search(text, 0, end) is None:
+            return None  # most texts: none of the words at all
+        return pattern.search(text, 0, end)
 
     def cue_all(self, name: str, text: str) -> list[re.Match[str]]:
         pattern = self.cues.get(name)
-        return list(pattern.finditer(text)) if pattern else []
+        words = self.cue_words.get(name)
+        if pattern is None or (words is not None and words.search(text) is None):
+            return []
+        return list(pattern.finditer(text))
 
 
 def _compile(name: str, patterns: list[str], where: str) -> str:
@@ -144,16 +157,18 @@ def lexicon(language: str) -> Lexicon:
         fields[fname] = FieldMatcher(names, PatternSet(labelled))
         everything.extend(labelled)
         groups.extend([fname] * len(labelled))
-    cues = {}
+    cues, cue_words = {}, {}
     for cname, patterns in data.get("cues", {}).items():
         if cname not in CUES:
             raise LexiconError(f"unknown cue {cname!r}", file=where)
-        cues[cname] = re.compile(rf"(?<!\w)(?:{_compile(cname, list(patterns), where)})")
+        words = _compile(cname, list(patterns), where)
+        cues[cname] = re.compile(rf"(?<!\w)(?:{words})")
+        cue_words[cname] = re.compile(words)
     units = {str(k): str(v) for k, v in data.get("units", {}).items()}
     if set(units.values()) - UNITS:
         raise LexiconError(f"time units must be one of {sorted(UNITS)}", file=where)
     numbers = {str(k): int(v) for k, v in data.get("numbers", {}).items()}
-    return Lexicon(language, fields, cues, numbers, units, data, PatternSet(everything, groups))
+    return Lexicon(language, fields, cues, numbers, units, data, PatternSet(everything, groups), cue_words)
 
 
 def concepts_used(language: str) -> dict[str, set[str]]:

@@ -3,8 +3,9 @@
 Python's regular expressions try every alternative at every word start, which is slow
 for large lexicons. Most patterns begin with a literal word stem, so an Aho-Corasick
 automaton (Rust, ``ahocorasick_rs``) finds every place a stem occurs in one scan, and
-only there is the full pattern tried. Patterns without a literal stem of two or more
-characters are run as one ordinary regular expression. At each word start the earlier
+only there, at a word start, is the full pattern tried. Patterns without a literal stem of two or more
+characters are run as one alternation (:mod:`ingest.draft.alternation`): where two of them
+start at the same word, only the first is found. At each word start the earlier
 pattern wins; a match starting at a later word inside a longer one is kept, so that
 "improve and monitor our website" yields both purposes.
 """
@@ -18,6 +19,8 @@ from collections import defaultdict
 from typing import Any
 
 import ahocorasick_rs
+
+from ingest.draft.alternation import Alternation
 
 _MIN_STEM = 2
 
@@ -44,20 +47,9 @@ def _stems(items: list[Any]) -> list[str] | None:
     return out if out and all(len(s) >= _MIN_STEM for s in out) else None
 
 
-_NON_WORD = re.compile(r"\W")
-_last: list[str] = ["", ""]
-
-
-def spaced(lowered: str) -> str:
-    """`` `` + the text with every non-word character a space (same offsets, shifted by one)."""
-    if _last[0] is not lowered:
-        _last[0], _last[1] = lowered, " " + _NON_WORD.sub(" ", lowered)
-    return _last[1]
-
-
-def _spaced_key(stem: str) -> str:
-    key = _NON_WORD.sub(" ", stem)
-    return key if stem[:1] and not (stem[0].isalnum() or stem[0] == "_") else " " + key
+def _is_word(ch: str) -> bool:
+    """Is ``ch`` a word character (``\\w``)?"""
+    return ch.isalnum() or ch == "_"
 
 
 class PatternSet:
@@ -74,24 +66,23 @@ class PatternSet:
         self.compiled = [re.compile(p) for _, p in labelled]
         keys: dict[str, list[int]] = defaultdict(list)
         fallback: list[int] = []
+        stems_of: dict[int, list[str]] = {}
         for i, (_, pattern) in enumerate(labelled):
             stems = _stems(list(sre_parse.parse(pattern)))
-            if stems is None:
+            if stems is None or not all(_is_word(stem[0]) for stem in stems):
                 fallback.append(i)
             else:
-                for stem in dict.fromkeys(stems):
+                stems_of[i] = list(dict.fromkeys(stems))
+                for stem in stems_of[i]:
                     keys[stem].append(i)
         self._keys = list(keys)
         self._key_patterns = [keys[k] for k in self._keys]
-        # Stems are searched in a copy of the text where every non-word character is a space,
-        # each stem with a space before it: only word starts are found, in one scan.
-        spaced_keys = [_spaced_key(k) for k in self._keys]
-        self._shift = [0 if k.startswith(" ") else 1 for k in spaced_keys]  # keys without the leading space
-        self._ac = ahocorasick_rs.AhoCorasick(spaced_keys) if self._keys else None
+        # a pattern can be found twice at one place only through two stems, one the start of the other
+        self._twice = {i for i, ss in stems_of.items() if any(a != b and b.startswith(a) for a in ss for b in ss)}
+        # Every place a stem occurs is found in one scan; those not at a word start are skipped.
+        self._ac = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
         self._fallback = fallback
-        self._fallback_regex = (
-            re.compile(r"(?<![\w-])(?:" + "|".join(f"({labelled[i][1]})" for i in fallback) + ")") if fallback else None
-        )
+        self._fallback_patterns = Alternation([labelled[i][1] for i in fallback]) if fallback else None
 
     def finditer(self, lowered: str) -> list[tuple[int, int, str]]:
         return self.grouped(lowered).get("", [])
@@ -101,22 +92,20 @@ class PatternSet:
         found: list[tuple[int, int, int]] = []  # start, pattern index, end
         if self._ac is not None:
             tried: set[tuple[int, int]] = set()
-            compiled, key_patterns = self.compiled, self._key_patterns
-            for key, start, _ in self._ac.find_matches_as_indexes(spaced(lowered), overlapping=True):
-                # the key's leading space stands for the character before the word
-                start -= self._shift[key]
-                if start and lowered[start - 1] in "_-":
-                    continue
+            compiled, key_patterns, twice = self.compiled, self._key_patterns, self._twice
+            for key, start, _ in self._ac.find_matches_as_indexes(lowered, overlapping=True):
+                if start and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
+                    continue  # not a word start (a hyphen does not start a word either)
                 for i in key_patterns[key]:
-                    if (start, i) in tried:
-                        continue
-                    tried.add((start, i))
+                    if i in twice:
+                        if (start, i) in tried:
+                            continue
+                        tried.add((start, i))
                     m = compiled[i].match(lowered, start)
                     if m and m.end() > start:
                         found.append((start, i, m.end()))
-        if self._fallback_regex is not None:
-            for m in self._fallback_regex.finditer(lowered):
-                found.append((m.start(), self._fallback[(m.lastindex or 1) - 1], m.end()))
+        if self._fallback_patterns is not None:
+            found.extend((start, self._fallback[j], end) for start, j, end in self._fallback_patterns.matches(lowered))
         found.sort()
         out: dict[str, list[tuple[int, int, str]]] = {}
         last_start: dict[str, int] = {}

@@ -26,7 +26,11 @@ _SUFFIX = (
     r"SAS|S\.L\.|SIA|UAB|OÜ|AG|Corp\.?|Corporation|plc|PLC|hf\.?|ehf\.?|SE|SA"
 )
 # A company-form suffix after a word, then the (up to five-word) name before it.
-LEGAL_SUFFIX = re.compile(rf"(?<=[\w.)])[ \t]*,?[ \t]+(?:{_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])")
+# (It is (?<=[\w.)])[ \t]*,?[ \t]+(?:SUFFIX)..., written to start with its first character, the
+# look-behinds after it, so that the regex engine scans for blanks and commas alone.)
+LEGAL_SUFFIX = re.compile(
+    rf"[ \t,](?<=[\w.)][ \t,])(?:(?<=,)[ \t]+|(?<=[ \t])[ \t]*(?:,[ \t]+)?)(?:{_SUFFIX})(?:[ \t]+\(publ\))?(?![\w/])"
+)
 NAME_BEFORE = re.compile(
     rf"(?<![\w&])(?:[{_UPPER}0-9][\w&.'’-]*)(?:[ \t]+(?:[{_UPPER}0-9&][\w&.'’-]*|og|and|&|of|for|i|och)){{0,4}}$"
 )
@@ -36,10 +40,13 @@ PHONE = re.compile(
     r"|(?<!\d)\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]\d{2}(?!\d)|(?<!\d)\d{3}[ \t]\d{2}[ \t]\d{3}(?!\d)"
 )
 PHONE_CUE = re.compile(r"\b(?:tlf|telefon|tel|phone|ring|mobil|nummer)\b", re.I)
+# An organisation number, per country, and the words every match of it starts with (lower case;
+# none of their letters has another case form than the ASCII one, so the lower-cased text has
+# them wherever the pattern can match).
 ORG_NUMBER = (
-    (re.compile(r"(?:org(?:anisasjons|anisations)?\.?[ \t-]*(?:nr|nummer)\.?|foretaksnummer)[ \t:.]*((?:NO[ \t]?)?\d{3}[ \t]?\d{3}[ \t]?\d{3})(?:[ \t]?MVA)?(?!\d)", re.I), "NO"),  # noqa: E501
-    (re.compile(r"(?:org(?:anisations)?\.?[ \t-]*(?:nr|nummer)\.?|organisationsnummer)[ \t:.]*(\d{6}-\d{4})(?!\d)", re.I), "SE"),  # noqa: E501
-    (re.compile(r"\bCVR(?:-nr\.?|-nummer|[ \t]nr\.?)?[ \t:.]*(\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2})(?!\d)", re.I), "DK"),  # noqa: E501
+    (re.compile(r"(?:org(?:anisasjons|anisations)?\.?[ \t-]*(?:nr|nummer)\.?|foretaksnummer)[ \t:.]*((?:NO[ \t]?)?\d{3}[ \t]?\d{3}[ \t]?\d{3})(?:[ \t]?MVA)?(?!\d)", re.I), "NO", ("org", "foreta")),  # noqa: E501
+    (re.compile(r"(?:org(?:anisations)?\.?[ \t-]*(?:nr|nummer)\.?|organisationsnummer)[ \t:.]*(\d{6}-\d{4})(?!\d)", re.I), "SE", ("org",)),  # noqa: E501
+    (re.compile(r"\bCVR(?:-nr\.?|-nummer|[ \t]nr\.?)?[ \t:.]*(\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2})(?!\d)", re.I), "DK", ("cvr",)),  # noqa: E501
 )  # fmt: skip
 ADDRESS = re.compile(
     rf"([{_UPPER}][\w.'’-]+(?:[ \t][\w.'’-]+){{0,3}}[ \t]\d{{1,4}}[ \t]?[A-Za-z]?),?[ \t]+"
@@ -166,8 +173,11 @@ _LISTED_NAME = re.compile(rf"([{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}0-9][\w&.'
 _ORG_CUES = ("processor", "subprocessor", "third_party")
 _NAME_WORDS = rf"[{_UPPER}][\w&.'’-]*(?:[ \t]+[{_UPPER}0-9][\w&.'’-]*){{0,2}}"
 # "Vi bruker Skyra til å ...", "We use Hotjar to ...": a named tool is a recipient of data
+# (written to start with its first letter, the word-boundary check after it as a look-behind, so
+# that the regex engine scans for those letters alone: the same matches as \b(?:[Vv]i|[Ww]e)...)
 _WE_USE = re.compile(
-    rf"\b(?:[Vv]i|[Ww]e)[ \t]+(?:bruker|benytter|brukar|nyttar|använder|anvender|bruger|use|uses)"
+    rf"[VvWw](?<!\w[VvWw])(?:(?<=[Vv])i|(?<=[Ww])e)"
+    rf"[ \t]+(?:bruker|benytter|brukar|nyttar|använder|anvender|bruger|use|uses)"
     rf"(?:[ \t]+(?:oss[ \t]+av|også|også))?[ \t]+({_NAME_WORDS})[ \t]+(?:til|for|för|to|som|as|på|i)\b"
 )
 _SERVICES_WORD = re.compile(
@@ -195,6 +205,7 @@ def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) ->
 
     for m in _WE_USE.finditer(text):
         add(m.start(1), m.end(1), layout.unit_at(m.start(1)))
+    org_lead: dict[int, bool] = {}  # does the sentence leading a list speak of processors or third parties
     for i, u in enumerate(layout.units):
         sentence = text[u.start : u.end]
         colon = sentence.find(":")
@@ -206,9 +217,11 @@ def _listed(layout: Layout, lowered: str, lex: Lexicon, known: list[Mention]) ->
                         add(u.start + chunk.start(1), u.start + chunk.end(1), i)
         if u.kind != "item" or u.lead is None:
             continue
-        lead = layout.units[u.lead]
-        lead_text = lowered[lead.start : lead.end]
-        if not any(lex.cue(c, lead_text) for c in _ORG_CUES) or not lead_text.rstrip().endswith(":"):
+        if u.lead not in org_lead:  # asked once per list, not once per item
+            lead = layout.units[u.lead]
+            lead_text = lowered[lead.start : lead.end]
+            org_lead[u.lead] = lead_text.rstrip().endswith(":") and any(lex.cue(c, lead_text) for c in _ORG_CUES)
+        if not org_lead[u.lead]:
             continue
         item = _LISTED_NAME.match(text, u.start, u.end)
         if item is not None:
@@ -277,7 +290,10 @@ def _from_domain(layout: Layout) -> Mention | None:
     return None
 
 
-_POSTCODE = re.compile(rf"(?<![\d-])(?:\d{{4}}|\d{{3}}[ \t]?\d{{2}})[ \t]+[{_UPPER}]")
+# A postcode: four digits, or three and two, not after a digit or hyphen; then the town's capital.
+# Written to start with its first digit, the look-behind after it, so that the regex engine
+# scans for digits alone: the same matches as (?<![\d-])(?:\d{4}|\d{3}[ \t]?\d{2})[ \t]+[A-Z...].
+_POSTCODE = re.compile(rf"\d(?<![\d-]\d)(?:\d{{3}}|\d{{2}}[ \t]?\d{{2}})[ \t]+[{_UPPER}]")
 
 
 def _addresses(text: str) -> list[re.Match[str]]:
@@ -290,7 +306,10 @@ def _addresses(text: str) -> list[re.Match[str]]:
     return out
 
 
-_PHONE_START = re.compile(r"(?:\+|00)(?:47|46|45)|(?<!\d)\d{2,3}[ \t]\d{2}")
+# Where a telephone number can start: (?:\+|00)(?:47|46|45)|(?<!\d)\d{2,3}[ \t]\d{2}, written to start
+# with its first character (the look-behinds after it), so that the regex engine scans for "+" and
+# digits alone; it matches the same.
+_PHONE_START = re.compile(r"[+\d](?:(?<=\+)(?:47|46|45)|(?<=0)0(?:47|46|45)|(?<=\d)(?<!\d\d)\d{1,2}[ \t]\d{2})")
 
 
 def _phones(text: str) -> list[re.Match[str]]:
@@ -331,10 +350,13 @@ def _contact(layout: Layout, parties: Parties) -> None:
         if PHONE_CUE.search(before) or m.group(0).startswith(("+", "00")):
             parties.contacts.append((m.group(0), m.start(), m.end()))
     lowered = text.lower()
-    for pattern, country in ORG_NUMBER:
+    same_offsets = len(lowered) == len(text)
+    for pattern, country, starts in ORG_NUMBER:
         if "org" not in lowered and "foretaks" not in lowered and "cvr" not in lowered:
             break
-        found = pattern.search(text)
+        # search from the first place one of its words is (nowhere: no match), not through the whole text
+        first = min((i for i in map(lowered.find, starts) if i >= 0), default=-1) if same_offsets else 0
+        found = pattern.search(text, first) if first >= 0 else None
         if found:
             parties.identifier = (found.group(1), found.start(1), found.end(1), country)
             break

@@ -17,7 +17,9 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote,
 # unless the dot ends a common abbreviation.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(]?[A-ZÆØÅÄÖÜÉ0-9])")
+# (The regex takes the . ! ? too, so that the regex engine scans for them alone; the end of the
+# sentence is one character after the start of its match.)
+_SENTENCE_END = re.compile(r"[.!?][\"”»)]?\s+(?=[\"“«(]?[A-ZÆØÅÄÖÜÉ0-9])")
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:f\.eks|bl\.a|t\.ex|t\.eks|e\.g|i\.e|jf|jfr|ca|nr|no|org|art|pkt|st|mv|osv|etc|inkl|evt|ev|dvs|d\.v\.s"
     r"|m\.fl|bl\.\s?a|fx|iflg|ift|vs|mr|mrs|dr|inc|ltd|co|tlf|tel|pr|kap|avd|resp|u\.a|s\.k))\.$",
@@ -94,7 +96,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pos = start
     chunk = text[start:end]
     for m in _SENTENCE_END.finditer(chunk):
-        cut = start + m.start()
+        cut = start + m.start() + 1
         tail = text[max(pos, cut - 12) : cut]
         if _ABBREVIATIONS.search(tail) or _INITIAL.search(tail):
             continue
