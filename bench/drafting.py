@@ -27,9 +27,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.sections import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 100.0  # policies per second per core
-BEGIN, END = "<!-- bench.drafting -->", "<!-- /bench.drafting -->"
+BEGIN = "<!-- bench.drafting -->"
 
 
 def corpus() -> list[tuple[str, str]]:
@@ -125,13 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
-    section = f"{BEGIN}\n{report(measure(args.repeat))}{END}\n"
-    old = args.output.read_text("utf-8") if args.output.exists() else "# Benchmark results\n\n"
-    if BEGIN in old and END in old:
-        new = old[: old.index(BEGIN)] + section + old[old.index(END) + len(END) + 1 :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    args.output.write_text(new, "utf-8")
+    section = report(measure(args.repeat))
+    write_section(args.output, "drafting", section)
     print(section)
     return 0
 
