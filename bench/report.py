@@ -76,10 +76,15 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
             page = _slowest(ox, "page_ms")
             full = _slowest(ox, "ms")
             ok = None if page is None else page[1] <= limit
-            text = f"first page (1,000 rows): slowest {_ms(page[1])} ms ({page[0]})" if page else "not run"
+            stopped = f"> {by_n[n]['question_limit']:.0f} s, stopped"
+
+            def shown(ms: float) -> str:
+                return stopped if ms == math.inf else f"{_ms(ms)} ms"  # noqa: B023
+
+            text = f"first page (1,000 rows): slowest {shown(page[1])} ({page[0]})" if page else "not run"
             if full:
                 over = sum(1 for q in ox.values() if (q.get("ms") or math.inf) > limit)
-                text += f"; whole answer: slowest {_ms(full[1])} ms ({full[0]}), "
+                text += f"; whole answer: slowest {shown(full[1])} ({full[0]}), "
                 text += f"{over} of {len(ox)} over {limit:.0f} ms"
             rows.append((f"every saved question ≤ {limit:.0f} ms median at {n:,}", text, verdict(ok)))
     r = by_n.get(10_000)
@@ -226,5 +231,6 @@ def _questions(r: dict[str, Any]) -> list[str]:
         if om is None:
             ot = "failed"
         same = "–" if not rq or rq.get("ms") is None else ("yes" if rq.get("digest") == ox.get("digest") else "NO")
-        lines.append(f"| {name} | {ox.get('rows', '–'):,} | {pt} | {ot} | {rt} | {_ratio(rm, om, bound)} | {same} |")
+        rows = f"{ox['rows']:,}" if "rows" in ox else "–"
+        lines.append(f"| {name} | {rows} | {pt} | {ot} | {rt} | {_ratio(rm, om, bound)} | {same} |")
     return lines

@@ -205,3 +205,23 @@ def test_runner_carries_over_the_sections_other_benchmarks_wrote(tmp_path: Path)
     assert "old report" not in text and text.startswith("# new report\n")
     assert "drafting figures" in text and "strategy figures" in text
     assert kept_sections(out).count("<!-- /bench.") == 2
+
+
+def test_report_shows_a_question_that_was_stopped() -> None:
+    from bench.report import report
+
+    machine = {
+        "date": "d", "cpu": "c", "cores": 2, "memory_gib": 1, "os": "o", "python": "p",
+        "pyoxigraph": "x", "rdflib": "r", "load": 0.0,
+    }  # fmt: skip
+    result = {
+        "controllers": 10_000, "question_limit": 30.0, "repeat": 1, "core_quads": 1,
+        "build": None, "rdflib_build": None, "validate": None, "pyshacl": None, "app": None,
+        "questions": {
+            "oxigraph": {"slow": {"ms": None, "page_ms": None}, "quick": {"ms": 50.0, "page_ms": 40.0, "rows": 3}},
+            "oxigraph_load_s": 1.0,
+        },
+    }  # fmt: skip
+    text = report([result], machine, None)
+    assert "| slow | – | > 30 s | > 30 s |" in text and "| quick | 3 | 40.0 | 50.0 |" in text
+    assert "slowest > 30 s, stopped (slow)" in text and "slowest inf" not in text and "**fail**" in text
