@@ -97,7 +97,7 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
                 same = same and (rq.get("ms") is None or rq.get("digest") == q.get("digest"))
         if ratios:
             text = (
-                f"least {min(ratios):,.0f}×, geometric mean {math.exp(sum(map(math.log, ratios)) / len(ratios)):,.0f}×"
+                f"least {min(ratios):,.1f}×, geometric mean {math.exp(sum(map(math.log, ratios)) / len(ratios)):,.0f}×"
             )
             rows.append(
                 (
@@ -133,7 +133,8 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
         f"{m['load']:.1f} (other work shares this machine: absolute times are noisy, the ratios measured in "
         "the same run hold). Command: `"
         + m.get("command", "python -m bench.run --sizes " + " ".join(str(r["controllers"]) for r in results))
-        + "`.",
+        + "`."
+        + (f" {m['note']}" if m.get("note") else ""),
         "",
         "The data: `bench/synthetic.py` (seed 7) writes N controllers as curated records and policy texts; "
         "the **build** row is the real `ingest.build` on them (records -> checked -> TriG, with every evidence "
