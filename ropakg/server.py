@@ -92,6 +92,17 @@ def command(location: Path, port: int, host: str = HOST, timeout_s: int = 30) ->
     ]
 
 
+def end_process(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Terminate a child server if it still runs, killing it after ``timeout`` seconds."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None, seconds: float = STARTUP_SECONDS) -> None:
     """Poll a SPARQL endpoint until it answers (or the server process dies)."""
     deadline = time.monotonic() + seconds
@@ -137,13 +148,7 @@ class Server:
         return self.endpoint
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process, 10)
         self.process = None
 
     def __enter__(self) -> str:
@@ -201,13 +206,7 @@ class Oxigraph:
         return self.endpoint
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process, 30)
         self.process = None
         if self.directory is not None:
             shutil.rmtree(self.directory, ignore_errors=True)

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from ropakg.errors import RopaError
-from ropakg.server import HOST, free_port, wait_until_up
+from ropakg.server import HOST, end_process, free_port, wait_until_up
 
 STARTUP_SECONDS = 120
 BUFFER_BYTES = 8192  # one Virtuoso buffer (database page)
@@ -218,13 +218,7 @@ class Virtuoso:
         return " / ".join(line.strip() for line in log.read_text("utf-8", "replace").splitlines()[-lines:])
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process, 30)
         self.process = None
         if self.directory is not None:
             shutil.rmtree(self.directory, ignore_errors=True)
