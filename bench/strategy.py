@@ -13,7 +13,6 @@ and the ratio. ``docs/performance.md`` explains each rewrite.
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import sys
 import time
@@ -91,17 +90,6 @@ GROUP BY ?country""",
 ]
 
 
-def dataset(n: int) -> ox.Store:
-    from bench.servers import seed_context
-    from bench.synthetic import write
-
-    data = io.StringIO()
-    write(n, data)
-    store = ox.Store()
-    store.bulk_load(seed_context() + data.getvalue().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
 def _rows(store: ox.Store, text: str) -> list[tuple[str, ...]]:
     from ropakg.namespaces import PREFIXES
 
@@ -119,7 +107,9 @@ def _median_ms(store: ox.Store, text: str, repeat: int) -> tuple[float, list[tup
 
 
 def measure(n: int, repeat: int = 5) -> dict[str, Any]:
-    store = dataset(n)
+    from bench.servers import dataset
+
+    store, _ = dataset(n)
     out: dict[str, Any] = {"controllers": n, "quads": len(store), "repeat": repeat, "pairs": []}
     for what, before, after in PAIRS:
         before_ms, before_rows = _median_ms(store, before, repeat)
