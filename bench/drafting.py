@@ -91,6 +91,7 @@ def measure(repeat: int = 20) -> dict[str, Any]:
         "per_second": n / statistics.median(drafting),
         "ms_per_policy": statistics.median(drafting) / n * 1000,
         "best_per_second": n / min(drafting),
+        "worst_per_second": n / max(drafting),
         "yaml_ms_per_policy": statistics.median(writing) / n * 1000,
         "end_to_end_per_second": n / statistics.median(end_to_end),
         "end_to_end_ms_per_policy": statistics.median(end_to_end) / n * 1000,
@@ -108,7 +109,8 @@ def report(r: dict[str, Any]) -> str:
             "",
             f"{r['policies']} real policies ({r['bytes_min']:,}–{r['bytes_max']:,} bytes, median "
             f"{r['bytes_median']:,}), drafted in one process pinned to one core; median of {r['repeat']} rounds "
-            f"of CPU time (fastest round: {r['best_per_second']:.0f} per second; wall clock on this possibly "
+            f"of CPU time (fastest round: {r['best_per_second']:.0f} per second, slowest "
+            f"{r.get('worst_per_second', 0):.0f}; wall clock on this possibly "
             f"shared machine: {r['wall_per_second']:.0f} per second).",
             "",
             "| policies per second (one core) | ms per policy | writing YAML (ms per policy) "

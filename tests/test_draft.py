@@ -123,6 +123,33 @@ def test_bad_input_gives_one_line_and_exit_code_5(tmp_path: Path, make, words: s
     assert "Traceback" not in result.output
 
 
+_FOREIGN = {
+    "de": "German", "es": "Spanish", "et": "Estonian", "fi": "Finnish",
+    "fr": "French", "is": "Icelandic", "nl": "Dutch", "pl": "Polish",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", sorted(_FOREIGN))
+def test_a_policy_in_another_language_is_refused_by_name(code: str) -> None:
+    """The detector that knows only our languages picks one of them for any text; the
+    function-word check must send these to the detector that names their language."""
+    with pytest.raises(PolicyError, match=f"policy is in {_FOREIGN[code]};"):
+        draft_file(DRAFT / "foreign" / f"{code}.txt")
+
+
+def test_every_carried_policy_passes_the_function_word_check() -> None:
+    from ingest.draft.language import _FUNCTION_WORDS, _made_of, _narrow, sample
+
+    narrow, codes = _narrow()
+    policies = sorted((ROOT / "data" / "policies").glob("*.txt")) + sorted(
+        (ROOT / "data" / "devset" / "policies").glob("*.txt")
+    )
+    assert len(policies) >= 10
+    for p in policies:
+        excerpt = sample(p.read_text("utf-8"))
+        assert _made_of(excerpt, _FUNCTION_WORDS[codes[narrow.detect_language_of(excerpt)]]), p.name
+
+
 def test_a_language_can_be_forced(tmp_path: Path) -> None:
     with pytest.raises(PolicyError):
         draft_file(DRAFT / "german.txt")

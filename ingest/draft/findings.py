@@ -67,6 +67,17 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
     lead_negated: dict[int, bool] = {}
     cued: dict[tuple[str, int | None], bool] = {}
     conditional: dict[int, bool] = {}
+    negation_from: dict[int, int] = {}  # where a unit's first negation word is (its length: none)
+    negation_words = lex.cue_words.get("negation")
+
+    def negated(index: int, sentence: str, offset: int) -> bool:
+        if negation_words is not None:
+            if index not in negation_from:
+                m = negation_words.search(sentence)
+                negation_from[index] = m.start() if m else len(sentence)
+            if negation_from[index] >= offset:
+                return False  # most findings: no negation word before them in their sentence
+        return _negated(lex, sentence, offset)
 
     def text_of(index: int | None) -> str:
         if index not in texts:
@@ -91,7 +102,7 @@ def find(layout: Layout, lowered: str, lex: Lexicon) -> list[Finding]:
             if u.lead is not None and u.lead not in lead_negated:
                 lead_text = text_of(u.lead)
                 lead_negated[u.lead] = bool(lead_text) and _negated(lex, lead_text, len(lead_text))
-            if _negated(lex, sentence, start - u.start) or (u.lead is not None and lead_negated[u.lead]):
+            if negated(ui, sentence, start - u.start) or (u.lead is not None and lead_negated[u.lead]):
                 continue
             confidence = 0.7
             cue = CONTEXT.get(field_name)

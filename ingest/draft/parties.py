@@ -337,6 +337,30 @@ def _emails(text: str) -> list[re.Match[str]]:
     return out
 
 
+def _first_at(pattern: re.Pattern[str], text: str, lowered: str, starts: tuple[str, ...]) -> re.Match[str] | None:
+    """``pattern.search(text)``, tried only where one of the words every match starts with is.
+
+    A case-blind pattern cannot be searched for by its first letters, and the words are
+    common inside other words ("org" in "sørge"): trying the pattern at each of their places
+    costs a tenth of a search through the whole text.
+    """
+    places = sorted(i for word in starts for i in _places(lowered, word))
+    for i in places:
+        m = pattern.match(text, i)
+        if m:
+            return m
+    return None
+
+
+def _places(lowered: str, word: str) -> list[int]:
+    out = []
+    i = lowered.find(word)
+    while i >= 0:
+        out.append(i)
+        i = lowered.find(word, i + 1)
+    return out
+
+
 def _contact(layout: Layout, parties: Parties) -> None:
     text = layout.text
     seen = set()
@@ -354,9 +378,7 @@ def _contact(layout: Layout, parties: Parties) -> None:
     for pattern, country, starts in ORG_NUMBER:
         if "org" not in lowered and "foretaks" not in lowered and "cvr" not in lowered:
             break
-        # search from the first place one of its words is (nowhere: no match), not through the whole text
-        first = min((i for i in map(lowered.find, starts) if i >= 0), default=-1) if same_offsets else 0
-        found = pattern.search(text, first) if first >= 0 else None
+        found = _first_at(pattern, text, lowered, starts) if same_offsets else pattern.search(text)
         if found:
             parties.identifier = (found.group(1), found.start(1), found.end(1), country)
             break
