@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ropakg.errors import QueryError
 from ropakg.namespaces import ID, compact
+from ropakg.paging import ControllerIndex, keyed_page, page_by
 from ropakg.queries import SavedQuery, library, parse, resolve
 from ropakg.sparql import bind_values, count_query, paginate
 from ropakg.terms import to_python, to_term
@@ -104,15 +105,30 @@ class GraphAPI(ABC):
     def rows(self, name_or_sparql: str, *, limit: int | None = None, offset: int = 0, **params: Any) -> Rows:
         """A saved question (by name) or SPARQL: variable names and rows of RDF terms.
 
-        ``limit`` and ``offset`` select one page of the answer; the engine applies them
-        (LIMIT/OFFSET added to the query), so only that page's rows are converted. The
-        engine still evaluates, and sorts by the question's ORDER BY, the whole answer:
-        a page of a sorted answer needs the sort. Parameters as for :meth:`query`.
+        ``limit`` and ``offset`` select one page of the answer, so only that page's rows
+        are converted. A question declaring ``page-by`` is paged controller by controller
+        on the embedded store (:mod:`ropakg.paging`: the same rows, without sorting the
+        whole answer); otherwise the engine applies LIMIT/OFFSET, and still evaluates and
+        sorts the whole answer. Parameters as for :meth:`query`.
         """
         saved = self.resolve(name_or_sparql)
         bound = saved.bind(params) if saved.params or saved.path else params
+        file = str(saved.path) if saved.path else None
+        variables = page_by(saved.text, saved.page_by) if limit is not None else None
+        index = self.controller_index() if variables else None
+        if variables and index is not None and limit is not None:
+            if limit < 0 or offset < 0:
+                raise QueryError("a page needs a limit and offset of 0 or more")
+            page = keyed_page(saved.text, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
+            if page is not None:
+                return page
         text = saved.text if limit is None and not offset else paginate(saved.text, limit, offset)
-        return self.select(text, bound, file=str(saved.path) if saved.path else None)
+        return self.select(text, bound, file=file)
+
+    def controller_index(self) -> ControllerIndex | None:
+        """The data controllers in name order, for pages built controller by controller
+        (:mod:`ropakg.paging`); None where pages are always the engine's LIMIT/OFFSET."""
+        return None
 
     def count(self, name_or_sparql: str, **params: Any) -> int:
         """How many rows the whole answer has (counted by the engine, without sorting)."""

@@ -7,7 +7,8 @@ A header is a run of comment lines at the top of the file::
     #+ params: controller: iri = https://w3id.org/ropa-kg/id/expectit
 
 ``params`` lines declare ``name: type = default`` (types: iri, string, date, integer,
-decimal); a parameter without a default is required.
+decimal); a parameter without a default is required. ``page-by: ?controller ?controllerName``
+lets pages be built controller by controller (:mod:`ropakg.paging`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 from ropakg.errors import QueryError
 from ropakg.namespaces import expand
 
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(iri|string|date|integer|decimal)\s*(?:=\s*(.*?))?\s*$")
 TYPES = ("iri", "string", "date", "integer", "decimal")
 
@@ -75,6 +76,8 @@ class SavedQuery:
     title: str = ""
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
+    page_by: tuple[str, str] | None = None
+    """The controller and controller-name variables its ORDER BY starts with (``#+ page-by``)."""
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Parameter values by name, converted, with defaults; errors name the parameter."""
@@ -120,7 +123,13 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
                 params.append(Param(pm.group(1), pm.group(2), pm.group(3)))
         else:
             meta[key] = value
-    return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params))
+    page_by = None
+    if "page-by" in meta:
+        found = re.fullmatch(r"\?(\w+)\s+\?(\w+)", meta["page-by"])
+        if not found:
+            raise QueryError(f"bad page-by line {meta['page-by']!r} (want ?controller ?name)", file=path)
+        page_by = (found.group(1), found.group(2))
+    return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params), page_by)
 
 
 def library(folder: Path) -> dict[str, SavedQuery]:

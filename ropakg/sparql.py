@@ -164,6 +164,26 @@ def _tail_start(query: str) -> int:
     return -1
 
 
+def order_keys(query: str) -> list[str]:
+    """The keys of the outermost ORDER BY, as written (empty if none).
+
+    >>> order_keys("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s DESC(?o) LIMIT 3")
+    ['?s', 'DESC(?o)']
+    """
+    end = _tail_start(query)
+    if end < 0:
+        return []
+    tail, _ = _modifiers(query[end:])
+    m = _ORDER_BY.search(tail)
+    return m.group(0).split()[2:] if m else []
+
+
+def has_window(query: str) -> bool:
+    """Whether the outermost query has a LIMIT or OFFSET of its own."""
+    end = _tail_start(query)
+    return end >= 0 and bool(_modifiers(query[end:])[1])
+
+
 def _modifiers(tail: str) -> tuple[str, dict[str, int]]:
     """The tail without its LIMIT/OFFSET clauses (comments blanked), and their values."""
     tail = _without_comments(tail)

@@ -8,9 +8,10 @@ never times them.
 Saved questions are timed two ways, and both figures should be reported:
 
 - :func:`first_page` -- what the app shows and a notebook usually wants: the first
-  :data:`~ropakg.api.PAGE_SIZE` (1,000) rows. The engine evaluates the whole question
-  and sorts it by its ORDER BY (a page of a sorted answer needs the sort), applies
-  LIMIT, and only the page's rows are converted to Python terms.
+  :data:`~ropakg.api.PAGE_SIZE` (1,000) rows, built controller by controller for
+  questions that declare ``page-by`` (:mod:`ropakg.paging`); otherwise the engine
+  evaluates the whole question, sorts it by its ORDER BY and applies LIMIT. Only the
+  page's rows are converted to Python terms.
 - :func:`full_answer` -- every row, converted to Python terms (no DataFrame, no labels).
   For questions whose answer has hundreds of thousands of rows the conversion of rows to
   Python objects dominates, whatever the engine.
@@ -32,7 +33,7 @@ __all__ = ["PAGE_SIZE", "first_page", "full_answer", "overview_page", "record", 
 
 
 def first_page(kg: GraphAPI, name: str, **params: Any) -> Rows:
-    """The first page (1,000 rows) of a saved question, LIMIT applied by the engine."""
+    """The first page (1,000 rows) of a saved question, as the app asks for it."""
     return kg.rows(name, limit=PAGE_SIZE, **params)
 
 

@@ -1,0 +1,113 @@
+"""Pages built controller by controller (``#+ page-by``) are the engine's LIMIT pages.
+
+Checked row for row, in order, for every question that declares ``page-by``: on the seeds
+(through the pages test in ``test_pages``) and here on a synthetic sector in which some
+controllers share a name, with batches small enough that every page spans several.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from bench import synthetic
+from ropakg import paging
+from ropakg.errors import QueryError
+from ropakg.namespaces import DPV, PREFIXES
+from ropakg.paths import Paths
+from ropakg.queries import library, parse
+from ropakg.store import KnowledgeGraph
+
+KEYED = sorted(name for name, q in library(Paths.default().queries).items() if q.page_by)
+HAS_NAME = ox.NamedNode(str(DPV) + "hasName")
+
+
+def test_most_questions_are_paged_by_controller() -> None:
+    assert len(KEYED) >= 15
+    for name in KEYED:
+        saved = library(Paths.default().queries)[name]
+        assert paging.page_by(saved.text, saved.page_by) == saved.page_by, name
+
+
+@pytest.fixture(scope="module")
+def sector() -> KnowledgeGraph:
+    """120 synthetic controllers; every fifth takes the name of the one before it."""
+    buffer = io.StringIO()
+    synthetic.write(120, buffer, 11)
+    store = ox.Store()
+    store.load(buffer.getvalue().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    found = store.query(
+        "SELECT ?c WHERE { ?c a dpv:DataController }", prefixes=PREFIXES, use_default_graph_as_union=True
+    )
+    controllers = sorted((row[0] for row in found), key=str)
+    for before, c in zip(controllers[::5], controllers[1::5], strict=False):
+        (name,) = {q.object for q in store.quads_for_pattern(before, HAS_NAME, None)}
+        for q in list(store.quads_for_pattern(c, HAS_NAME, None)):
+            store.remove(q)
+            store.add(ox.Quad(c, HAS_NAME, name, q.graph_name))
+    return KnowledgeGraph(store, Paths.default())
+
+
+def _page(kg: KnowledgeGraph, name: str, keyed: bool, limit: int, offset: int) -> tuple[list, list]:
+    kg.key_paging = keyed
+    try:
+        return kg.rows(name, limit=limit, offset=offset)
+    finally:
+        kg.key_paging = True
+
+
+def test_the_sector_has_controllers_sharing_a_name(sector: KnowledgeGraph) -> None:
+    index = sector.controller_index()
+    names = [n.value for _, n in index.pairs]
+    assert len(index) == 120 and len(set(names)) <= 120 - 20
+    # A batch never ends inside a group of controllers with the same name.
+    for start in range(0, 120, 7):
+        end = index.batch_end(start, 3)
+        assert end == 120 or names[end] != names[end - 1]
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_keyed_pages_are_the_limit_pages(sector: KnowledgeGraph, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(paging, "FIRST_BATCH", 3)
+    monkeypatch.setattr(paging, "MAX_BATCH", 9)
+    sector.refresh()
+    total = len(sector.rows(name)[1])
+    for limit, offset in ((40, 0), (40, 40), (25, 137), (1000, 0), (10, max(total - 5, 0)), (5, total + 3)):
+        keyed = _page(sector, name, True, limit, offset)
+        plain = _page(sector, name, False, limit, offset)
+        assert keyed == plain, (name, limit, offset)
+
+
+def test_sparse_answers_fall_back_to_the_limit_page(sector: KnowledgeGraph) -> None:
+    saved = parse(
+        "#+ page-by: ?controller ?controllerName\n"
+        "SELECT ?controllerName WHERE { ?controller a dpv:DataController ; dpv:hasName ?controllerName "
+        "FILTER(false) } ORDER BY ?controllerName"
+    )
+    queries: list[str] = []
+
+    def select(text: str):  # type: ignore[no-untyped-def]
+        queries.append(text)
+        return sector.select(text)
+
+    index = sector.controller_index()
+    assert paging.keyed_page(saved.text, saved.page_by, index, select, 10) is None
+    assert len(queries) == 1  # one batch found nothing: the rest are not read batch by batch
+    assert sector.rows(saved.text, limit=10) == (["controllerName"], [])
+
+
+def test_only_questions_sorted_by_the_name_first_are_keyed() -> None:
+    pair = ("controller", "controllerName")
+    body = "SELECT ?controllerName ?a WHERE { ?controller dpv:hasName ?controllerName }"
+    assert paging.page_by(f"{body} ORDER BY ?controllerName ?a", pair) == pair
+    assert paging.page_by(f"{body} ORDER BY ?a ?controllerName", pair) is None
+    assert paging.page_by(f"{body} ORDER BY DESC(?controllerName)", pair) is None
+    assert paging.page_by(f"{body} ORDER BY ?controllerName LIMIT 5", pair) is None
+    assert paging.page_by(body, pair) is None
+
+
+def test_a_bad_page_by_line_is_an_error() -> None:
+    with pytest.raises(QueryError, match="page-by"):
+        parse("#+ page-by: controller\nSELECT * WHERE { ?s ?p ?o }")
