@@ -145,7 +145,8 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
         store.load(path=dataset, format=ox.RdfFormat.TRIG)
         kg = KnowledgeGraph(store, paths)
         index_started = time.perf_counter()
-        kg.controller_index()  # read once per loaded graph; timed apart from the questions
+        for kind in sorted({q.page_by[2] for q in saved.values() if q.page_by}):
+            kg.key_index(kind)  # read once per loaded graph; timed apart from the questions
         index_ms = (time.perf_counter() - index_started) * 1000
 
         def run(text: str, bound: dict[str, Any]) -> list[tuple[str, ...]]:

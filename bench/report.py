@@ -226,7 +226,7 @@ def _questions(r: dict[str, Any]) -> list[str]:
         "LIMIT, run once, and whether it has the same rows in the same order. **Whole answer**: every row converted "
         "to Python values, as the rdflib column. Same answer: the sorted rows of the whole answer, as text, are equal."
         + (
-            f" The controllers in name order, which keyed pages read once per loaded graph, took "
+            f" The controllers and recipients in name order, which keyed pages read once per loaded graph, took "
             f"{_ms(q['oxigraph_index_ms'])} ms."
             if q.get("oxigraph_index_ms") is not None
             else ""

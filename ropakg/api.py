@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ropakg.errors import QueryError
 from ropakg.namespaces import ID, compact
-from ropakg.paging import ControllerIndex, keyed_page, page_by
+from ropakg.paging import KeyIndex, keyed_page, page_by
 from ropakg.queries import SavedQuery, library, parse, resolve
 from ropakg.sparql import bind_values, count_query, paginate
 from ropakg.terms import to_python, to_term
@@ -115,7 +115,7 @@ class GraphAPI(ABC):
         bound = saved.bind(params) if saved.params or saved.path else params
         file = str(saved.path) if saved.path else None
         variables = page_by(saved.text, saved.page_by) if limit is not None else None
-        index = self.controller_index() if variables else None
+        index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and limit is not None:
             if limit < 0 or offset < 0:
                 raise QueryError("a page needs a limit and offset of 0 or more")
@@ -125,9 +125,9 @@ class GraphAPI(ABC):
         text = saved.text if limit is None and not offset else paginate(saved.text, limit, offset)
         return self.select(text, bound, file=file)
 
-    def controller_index(self) -> ControllerIndex | None:
-        """The data controllers in name order, for pages built controller by controller
-        (:mod:`ropakg.paging`); None where pages are always the engine's LIMIT/OFFSET."""
+    def key_index(self, kind: str = "controllers") -> KeyIndex | None:
+        """The keys of a kind (``controllers``, ``recipients``) in name order, for pages built
+        key by key (:mod:`ropakg.paging`); None where pages are always the engine's LIMIT/OFFSET."""
         return None
 
     def count(self, name_or_sparql: str, **params: Any) -> int:

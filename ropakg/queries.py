@@ -8,7 +8,8 @@ A header is a run of comment lines at the top of the file::
 
 ``params`` lines declare ``name: type = default`` (types: iri, string, date, integer,
 decimal); a parameter without a default is required. ``page-by: ?controller ?controllerName``
-lets pages be built controller by controller (:mod:`ropakg.paging`).
+lets pages be built controller by controller (:mod:`ropakg.paging`; ``... recipients`` after
+the variables: recipient by recipient).
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ class SavedQuery:
     title: str = ""
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
-    page_by: tuple[str, str] | None = None
-    """The controller and controller-name variables its ORDER BY starts with (``#+ page-by``)."""
+    page_by: tuple[str, str, str] | None = None
+    """The key and key-name variables its ORDER BY starts with, and the key's kind (``#+ page-by``)."""
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Parameter values by name, converted, with defaults; errors name the parameter."""
@@ -125,10 +126,12 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
             meta[key] = value
     page_by = None
     if "page-by" in meta:
-        found = re.fullmatch(r"\?(\w+)\s+\?(\w+)", meta["page-by"])
+        found = re.fullmatch(r"\?(\w+)\s+\?(\w+)(?:\s+(controllers|recipients))?", meta["page-by"])
         if not found:
-            raise QueryError(f"bad page-by line {meta['page-by']!r} (want ?controller ?name)", file=path)
-        page_by = (found.group(1), found.group(2))
+            raise QueryError(
+                f"bad page-by line {meta['page-by']!r} (want ?key ?name [controllers|recipients])", file=path
+            )
+        page_by = (found.group(1), found.group(2), found.group(3) or "controllers")
     return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params), page_by)
 
 

@@ -178,6 +178,23 @@ def order_keys(query: str) -> list[str]:
     return m.group(0).split()[2:] if m else []
 
 
+def projection(query: str) -> set[str] | None:
+    """The variables the outermost SELECT projects (None for ``SELECT *`` or no SELECT).
+
+    >>> sorted(projection("SELECT DISTINCT ?a (COUNT(DISTINCT ?b) AS ?n) WHERE { ?a ?p ?b }"))
+    ['a', 'n']
+    """
+    at = where_brace(query)
+    if at < 0 or "SELECT" not in {w.upper() for w, _, _ in keywords(query)}:
+        return None
+    text = _without_comments(query)[:at]
+    head = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|$)", text, re.I | re.S)
+    if not head or "*" in head.group(1):
+        return None
+    clause = re.sub(r"\((?:[^()]|\([^()]*\))*\bAS\s+(\?\w+)\s*\)", r"\1", head.group(1), flags=re.I)
+    return set(re.findall(r"\?(\w+)", clause))
+
+
 def has_window(query: str) -> bool:
     """Whether the outermost query has a LIMIT or OFFSET of its own."""
     end = _tail_start(query)

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from ropakg.api import GraphAPI
 from ropakg.errors import BuildMissing, QueryError, RopaError
 from ropakg.namespaces import GRAPH, PREFIXES
-from ropakg.paging import INDEX, ControllerIndex
+from ropakg.paging import INDEXES, KeyIndex
 from ropakg.paths import Paths
 from ropakg.sparql import bind_values, check_query, syntax_error
 from ropakg.terms import XSD, to_python, to_term
@@ -41,23 +41,23 @@ class KnowledgeGraph(GraphAPI):
         self.lang = lang
         self.key_paging = True
         """Build pages of ``page-by`` questions controller by controller (:mod:`ropakg.paging`)."""
-        self._index: ControllerIndex | None = None
+        self._indexes: dict[str, KeyIndex] = {}
 
-    def controller_index(self) -> ControllerIndex | None:
-        """The data controllers in name order, read once per loaded graph.
+    def key_index(self, kind: str = "controllers") -> KeyIndex | None:
+        """The keys of a kind in name order, read once per loaded graph.
 
         The store is read-only once loaded; after adding to ``store`` yourself, call
-        :meth:`refresh` so that pages see the new controllers.
+        :meth:`refresh` so that pages see the new controllers and recipients.
         """
         if not self.key_paging:
             return None
-        if self._index is None:
-            self._index = ControllerIndex(self.select(INDEX)[1])
-        return self._index
+        if kind not in self._indexes:
+            self._indexes[kind] = KeyIndex(self.select(INDEXES[kind])[1])
+        return self._indexes[kind]
 
     def refresh(self) -> None:
-        """Forget what was read from the store once (the controller index of pages)."""
-        self._index = None
+        """Forget what was read from the store once (the key indexes of pages)."""
+        self._indexes = {}
 
     # ------------------------------------------------------------------ query
     def select(
