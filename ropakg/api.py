@@ -113,6 +113,10 @@ class GraphAPI(ABC):
         """
         saved = self.resolve(name_or_sparql)
         bound = saved.bind(params) if saved.params or saved.path else params
+        return self.page(saved, bound, limit=limit, offset=offset)
+
+    def page(self, saved: SavedQuery, bound: dict[str, Any], *, limit: int | None = None, offset: int = 0) -> Rows:
+        """A page of a resolved question with its parameters already bound (see :meth:`rows`)."""
         file = str(saved.path) if saved.path else None
         variables = page_by(saved.text, saved.page_by) if limit is not None else None
         index = self.key_index(variables[2]) if variables else None

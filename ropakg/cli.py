@@ -227,7 +227,6 @@ def query(
     """
     from ropakg.errors import QueryError
     from ropakg.queries import resolve
-    from ropakg.sparql import paginate
     from ropakg.store import rows_as_json
 
     stdin_text = sys.stdin.read() if query_ref == "-" else None
@@ -240,10 +239,9 @@ def query(
         values[name.strip()] = value
     bound = saved.bind(values)
     kg = _graph(paths, endpoint)
-    # The engine applies the limit (LIMIT added to the query), so no more rows are fetched.
-    text = paginate(saved.text, limit) if limit else saved.text
-    names, rows = kg.select(text, bound, file=str(saved.path) if saved.path else None)
-    rows = rows[:limit] if limit else rows
+    # Only the rows shown are fetched: the page is built key by key for questions that
+    # declare page-by, otherwise the engine applies LIMIT.
+    names, rows = kg.page(saved, bound, limit=limit)
     if fmt == "json":
         click.echo(rows_as_json(names, rows))
         return

@@ -103,6 +103,16 @@ def test_query_by_name_as_csv(built: Paths) -> None:
     assert "Acme AS" in result.output
 
 
+def test_query_limit_shows_the_first_rows_of_the_answer(built: Paths) -> None:
+    whole = ropa(built, "query", "personal-data", "--format", "csv")
+    assert whole.exit_code == 0, whole.output
+    lines = whole.output.splitlines()
+    assert len(lines) > 3
+    page = ropa(built, "query", "personal-data", "--format", "csv", "--limit", "2")
+    assert page.exit_code == 0, page.output
+    assert page.output.splitlines() == lines[:3]  # the header and the first two rows
+
+
 def test_query_from_stdin_as_sparql_json(built: Paths) -> None:
     result = ropa(
         built, "query", "-", "--format", "json", stdin="SELECT ?n WHERE { ?c a dpv:DataController ; dpv:hasName ?n }"
