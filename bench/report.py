@@ -220,8 +220,9 @@ def _questions(r: dict[str, Any]) -> list[str]:
         "",
         f"Median of up to {r['repeat']} runs on Oxigraph in memory and of up to {min(3, r['repeat'])} through "
         f"rdflib's `Dataset.query` (in memory, stopped after {limit:.0f} s; no more runs once they add up to that). "
-        "**First page**: `kg.rows(name, limit=1000)`, what the app and a notebook ask for (only the page is converted): "
-        "built key by key for questions that declare `page-by` (`ropakg.paging`), otherwise the engine "
+        "**First page**: `kg.rows(name, limit=1000)`, what the app and a notebook ask for "
+        "(only the page is converted): built key by key for questions that declare `page-by` "
+        "(`ropakg.paging`), otherwise the engine "
         "evaluates and sorts the whole answer and applies LIMIT; **LIMIT page**: the same page with the engine's "
         "LIMIT, run once, and whether it has the same rows in the same order. **Whole answer**: every row converted "
         "to Python values, as the rdflib column. Same answer: the sorted rows of the whole answer, as text, are equal."
