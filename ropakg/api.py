@@ -118,15 +118,14 @@ class GraphAPI(ABC):
     def page(self, saved: SavedQuery, bound: dict[str, Any], *, limit: int | None = None, offset: int = 0) -> Rows:
         """A page of a resolved question with its parameters already bound (see :meth:`rows`)."""
         file = str(saved.path) if saved.path else None
+        # paginate also refuses a negative limit or offset, for keyed pages too.
+        text = saved.text if limit is None and not offset else paginate(saved.text, limit, offset)
         variables = page_by(saved.text, saved.page_by) if limit is not None else None
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and limit is not None:
-            if limit < 0 or offset < 0:
-                raise QueryError("a page needs a limit and offset of 0 or more")
             page = keyed_page(saved.text, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
             if page is not None:
                 return page
-        text = saved.text if limit is None and not offset else paginate(saved.text, limit, offset)
         return self.select(text, bound, file=file)
 
     def key_index(self, kind: str = "controllers") -> KeyIndex | None:

@@ -40,7 +40,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ropakg.sparql import has_window, order_keys, paginate, projection, where_brace
+from ropakg.sparql import has_window, order_keys, paginate, projection, with_values
 
 INDEXES = {
     "controllers": "SELECT ?key ?name WHERE { ?key a dpv:DataController ; dpv:hasName ?name } ORDER BY ?name",
@@ -117,9 +117,9 @@ def keyed_page(
     pos, size = 0, FIRST_BATCH
     while pos < len(index) and len(rows) < need:
         end = index.batch_end(pos, size)
-        values = " ".join(f"({k} {n})" for k, n in index.pairs[pos:end])
+        batch = [[str(k), str(n)] for k, n in index.pairs[pos:end]]
         # The batch's rows are in the question's order: only its first rows can be needed.
-        names, got = select(paginate(_with_values(text, key, name, values), need - len(rows)))
+        names, got = select(paginate(with_values(text, [key, name], batch), need - len(rows)))
         rows.extend(got)
         pos = end
         if len(rows) >= need or pos >= len(index):
@@ -131,10 +131,5 @@ def keyed_page(
             return None
         size = max(FIRST_BATCH, min(math.ceil(wanted * 1.5) + 1, 8 * size, MAX_BATCH))
     if names is None:
-        names, _ = select(_with_values(text, key, name, ""))
+        names, _ = select(with_values(text, [key, name], []))
     return names, rows[offset:need]
-
-
-def _with_values(text: str, key: str, name: str, values: str) -> str:
-    at = where_brace(text)
-    return f"{text[: at + 1]}\n  VALUES (?{key} ?{name}) {{ {values} }}{text[at + 1 :]}"

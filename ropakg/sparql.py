@@ -117,12 +117,22 @@ def bind_values(query: str, bindings: dict[str, str]) -> str:
     """
     if not bindings:
         return query
+    return with_values(query, list(bindings), [list(bindings.values())], what="parameters")
+
+
+def with_values(query: str, names: list[str], rows: list[list[str]], *, what: str = "values") -> str:
+    """``query`` with ``VALUES (?names...) { (row) ... }`` at the start of its outermost
+    WHERE pattern; the terms in ``rows`` are already serialized by the RDF engine.
+
+    >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", ["s", "o"], [["<urn:a>", "1"], ["<urn:b>", "2"]])
+    'SELECT ?s WHERE { VALUES (?s ?o) { (<urn:a> 1) (<urn:b> 2) } ?s ?p ?o }'
+    """
     at = where_brace(query)
     if at < 0:
-        raise QueryError("cannot bind parameters: the query has no WHERE pattern")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(bindings.values())
-    return f"{query[: at + 1]} VALUES ({names}) {{ ({values}) }}{query[at + 1 :]}"
+        raise QueryError(f"cannot bind {what}: the query has no WHERE pattern")
+    head = " ".join(f"?{name}" for name in names)
+    body = " ".join(f"({' '.join(row)})" for row in rows)
+    return f"{query[: at + 1]} VALUES ({head}) {{ {body} }}{query[at + 1 :]}"
 
 
 def check_syntax(query: str, *, file: str | None = None) -> None:

@@ -40,15 +40,11 @@ def sector() -> KnowledgeGraph:
     synthetic.write(120, buffer, 11)
     store = ox.Store()
     store.load(buffer.getvalue().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    found = store.query(
-        "SELECT ?c WHERE { ?c a dpv:DataController }", prefixes=PREFIXES, use_default_graph_as_union=True
-    )
-    controllers = sorted((row[0] for row in found), key=str)
-    found = store.query(
-        "SELECT DISTINCT ?r WHERE { [] dpv:hasRecipient ?r }", prefixes=PREFIXES, use_default_graph_as_union=True
-    )
-    recipients = sorted((row[0] for row in found), key=str)
-    for keys in (controllers, recipients):
+    for where in ("?k a dpv:DataController", "[] dpv:hasRecipient ?k"):
+        found = store.query(
+            f"SELECT DISTINCT ?k WHERE {{ {where} }}", prefixes=PREFIXES, use_default_graph_as_union=True
+        )
+        keys = sorted((row[0] for row in found), key=str)
         for before, key in zip(keys[::5], keys[1::5], strict=False):
             (name,) = {q.object for q in store.quads_for_pattern(before, HAS_NAME, None)}
             for q in list(store.quads_for_pattern(key, HAS_NAME, None)):
