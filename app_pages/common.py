@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ropakg
-from ropakg import views
+from ropakg import store, views
 from ropakg.api import PAGE_SIZE, GraphAPI
 from ropakg.paths import Paths
 
@@ -24,10 +24,9 @@ def graph() -> ropakg.KnowledgeGraph:
 
 
 def fingerprint() -> str:
-    """Changes when the build changes, so cached results follow the graph."""
-    dataset = graph().paths.dataset
-    stat = dataset.stat()
-    return f"{dataset}:{stat.st_mtime_ns}:{stat.st_size}"
+    """The build the loaded graph came from, so cached results follow the graph."""
+    kg = graph()
+    return kg.source or str(store.fingerprint(kg.paths.dataset))
 
 
 def lang() -> str:

@@ -3,15 +3,16 @@
 import streamlit as st
 
 from app_pages.common import fingerprint, graph, lang, pager, shown
-from ropakg import overview
+from ropakg import overview, summary
 from ropakg.api import PAGE_SIZE
 
 
-@st.cache_data(max_entries=8, show_spinner="Counting ...")
+@st.cache_data(max_entries=8, show_spinner="Counting (once per build) ...")
 def totals(_fp: str) -> tuple[dict[str, int], int, int]:
-    """The counts, the number of findings and of transfers outside the EEA (per build)."""
-    kg = graph()
-    return overview.counts(kg), overview.findings(kg), kg.count("processors-outside-eea")
+    """The counts, the number of findings and of transfers outside the EEA (per build:
+    kept beside the build by :mod:`ropakg.summary`)."""
+    figures = summary.totals(graph())
+    return figures.counts, figures.findings, figures.outside_eea_rows
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

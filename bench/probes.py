@@ -262,12 +262,31 @@ def app(root: str, build_dir: str) -> None:
     first = time.perf_counter() - started
     if at.exception:
         raise RuntimeError(at.exception[0].value)
+    # Later visits: the page's caches are cleared, the build's summary is kept beside it.
     st.cache_data.clear()
     started = time.perf_counter()
     at.run()
     again = time.perf_counter() - started
     metrics = {m.label: m.value for m in at.metric}
-    _done({"first_s": first, "overview_s": again, "metrics": metrics, "errors": len(at.exception)})
+    # The first visit after a build, the graph already loaded: the summary is counted.
+    from ropakg import summary
+
+    (Path(build_dir) / summary.FILE_NAME).unlink()
+    st.cache_data.clear()
+    started = time.perf_counter()
+    at.run()
+    counting = time.perf_counter() - started
+    recounted = {m.label: m.value for m in at.metric}
+    _done(
+        {
+            "first_s": first,
+            "overview_s": again,
+            "counting_s": counting,
+            "metrics": metrics,
+            "same_metrics": recounted == metrics,
+            "errors": len(at.exception),
+        }
+    )
 
 
 PROBES: dict[str, Callable[..., None]] = {

@@ -123,7 +123,14 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     r = by_n.get(100_000)
     if r:
         text, seconds, _ = _engine(r["app"], "overview_s")
-        rows.append(("app overview ≤ 3 s at 100,000", text, verdict(None if seconds is None else seconds <= 3)))
+        app = (r["app"] or {}).get("result") or {}
+        if "counting_s" in app:
+            text += (
+                f" (the build's summary kept; {_s(app['counting_s'])} on the first overview after a build, which"
+                f" counts it; figures counted and kept {'equal' if app.get('same_metrics') else 'DIFFER'})"
+            )
+        ok = None if seconds is None else seconds <= 3 and app.get("same_metrics", True)
+        rows.append(("app overview ≤ 3 s at 100,000", text, verdict(ok)))
     return rows
 
 
@@ -174,8 +181,8 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
     lines += [
         "",
         "| controllers | validation (`ropakg.validate`) | pySHACL (rdflib) | ratio | findings (ours / pySHACL) |"
-        " app: first view incl. loading | app: overview, graph loaded |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        " app: first view incl. loading | app: overview, graph loaded | app: overview counting the summary |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         vt, vs, vbound = _engine(r["validate"])
@@ -184,8 +191,12 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], draft: dict[s
         pf = (r["pyshacl"] or {}).get("result", {}).get("findings", "–")
         at, _, _ = _engine(r["app"], "first_s")
         ot, _, _ = _engine(r["app"], "overview_s")
+        # Results from before the summary was kept have no such figure.
+        kept = "counting_s" in ((r["app"] or {}).get("result") or {})
+        ct = _engine(r["app"], "counting_s")[0] if kept else "–"
         lines.append(
-            f"| {r['controllers']:,} | {vt} | {pt} | {_ratio(ps, vs, pbound, vbound)} | {vf} / {pf} | {at} | {ot} |"
+            f"| {r['controllers']:,} | {vt} | {pt} | {_ratio(ps, vs, pbound, vbound)} | {vf} / {pf} | {at} | {ot} "
+            f"| {ct} |"
         )
     cpu = [
         f"{r['controllers']:,}: {r['build']['result']['cpu_s']:.0f} s"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ropakg.api import PAGE_SIZE, GraphAPI
+from ropakg.queries import SavedQuery
 
 # The Art. 30(1) fields of an activity that completeness is scored on.
 SCORED_FIELDS = {
@@ -79,12 +80,19 @@ _WITH_GAPS_MINUS = (
     )
     + "\n}"
 )
+QUERY_TEXTS = (_ACTIVITIES, _RECIPIENTS, _OUTSIDE_EEA, _WITH_GAPS)
+"""The whole-graph queries of :func:`counts` and :func:`findings` (what a kept summary
+was counted by, :mod:`ropakg.summary`)."""
 _CONTROLLER_PAGE = """
 SELECT ?controller ?name WHERE {
   ?controller a dpv:DataController ; dpv:hasName ?name ; dpv:hasRecordOfActivity ?ropa .
   FILTER EXISTS { ?ropa dpv:hasProcess ?activity }
 } ORDER BY ?name ?controller
 """
+# Paged by key where the graph keeps its controllers in name order (ropakg.paging).
+_CONTROLLERS = SavedQuery(
+    "controllers-with-activities", None, _CONTROLLER_PAGE, page_by=("controller", "name", "controllers")
+)
 # Per controller of a page (bound by VALUES): rows (controller, name, activity) and
 # activities; then per field, the rows and activities that leave it unstated.
 _ROWS = f"""
@@ -152,7 +160,7 @@ def completeness(kg: GraphAPI, limit: int | None = PAGE_SIZE, offset: int = 0) -
         "score",
         *(f"unstated {f.removesuffix('Field')}" for f in SCORED_FIELDS),
     ]
-    _, page = kg.select(_CONTROLLER_PAGE if limit is None else _paged(_CONTROLLER_PAGE, limit, offset))
+    _, page = kg.page(_CONTROLLERS, {}, limit=limit, offset=offset)
     if not page:
         return pd.DataFrame(columns=columns)
     values = "VALUES ?controller { " + " ".join(str(c) for c, _ in page) + " }"
@@ -178,20 +186,20 @@ def completeness(kg: GraphAPI, limit: int | None = PAGE_SIZE, offset: int = 0) -
     return out.sort_values(["name", "controller"], kind="stable").reset_index(drop=True)
 
 
-def _paged(sparql: str, limit: int, offset: int) -> str:
-    from ropakg.sparql import paginate
-
-    return paginate(sparql, limit, offset)
-
-
 def overview(kg: GraphAPI, lang: str = "en", page: int = 0) -> Overview:
     """Everything the overview page shows: counts, findings, a page of the completeness
-    table and a page of the transfers outside the EEA (labels in ``lang``)."""
+    table and a page of the transfers outside the EEA (labels in ``lang``).
+
+    The whole-graph figures come from the build's summary where it is this graph's
+    (:func:`ropakg.summary.totals`: counted once per build and kept beside it)."""
+    from ropakg import summary
+
+    figures = summary.totals(kg)
     outside = kg.query("processors-outside-eea", labels=lang, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return Overview(
-        counts=counts(kg),
-        findings=findings(kg),
+        counts=figures.counts,
+        findings=figures.findings,
         completeness=completeness(kg, PAGE_SIZE, page * PAGE_SIZE),
         outside_eea=outside,
-        outside_eea_rows=kg.count("processors-outside-eea"),
+        outside_eea_rows=figures.outside_eea_rows,
     )

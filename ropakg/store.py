@@ -34,8 +34,13 @@ class KnowledgeGraph(GraphAPI):
     >>> kg.query("SELECT ?name WHERE { ?c a dpv:DataController ; dpv:hasName ?name }")  # doctest: +SKIP
     """
 
-    def __init__(self, store: ox.Store, paths: Paths | None = None, lang: str = "en") -> None:
+    def __init__(
+        self, store: ox.Store, paths: Paths | None = None, lang: str = "en", source: str | None = None
+    ) -> None:
         self.store = store
+        self.source = source
+        """The build file this graph was loaded from, as :func:`fingerprint` gave it; None
+        when the store was made otherwise or changed (:meth:`refresh`)."""
         self.paths = paths or Paths.default()
         self.queries_dir = self.paths.queries
         self.lang = lang
@@ -56,8 +61,10 @@ class KnowledgeGraph(GraphAPI):
         return self._indexes[kind]
 
     def refresh(self) -> None:
-        """Forget what was read from the store once (the key indexes of pages)."""
+        """Forget what was read from the store once (the key indexes of pages), and that
+        the store is the build it was loaded from (its kept summary no longer applies)."""
         self._indexes = {}
+        self.source = None
 
     # ------------------------------------------------------------------ query
     def select(
@@ -153,11 +160,24 @@ def load(paths: Paths | None = None, *, build: bool = True, lang: str = "en") ->
 
         run_build(paths)
     store = ox.Store()
+    before = fingerprint(paths.dataset)
     try:
         store.load(path=str(paths.dataset), format=ox.RdfFormat.TRIG)
     except (SyntaxError, OSError) as exc:
         raise RopaError(f"cannot read the build: {exc}", file=paths.dataset) from None
-    return KnowledgeGraph(store, paths, lang)
+    # A build renamed into place while loading: what was read is not known to be either.
+    source = before if fingerprint(paths.dataset) == before else None
+    return KnowledgeGraph(store, paths, lang, source)
+
+
+def fingerprint(dataset: Path) -> str | None:
+    """The build file's path, inode, size and modification time (a rebuild renames a new
+    file into place, which changes them); None if there is no such file."""
+    try:
+        stat = dataset.stat()
+    except OSError:
+        return None
+    return f"{dataset.resolve()}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def rows_as_json(names: Iterable[str], rows: Iterable[list[Any]]) -> str:

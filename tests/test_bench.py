@@ -162,6 +162,9 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     for name in ox_answers:
         assert f"| {name} |" in text
     assert result["validate"]["result"]["findings"] == result["pyshacl"]["result"]["findings"]
+    # The overview read from the build's kept summary shows what counting it shows.
+    app = result["app"]["result"]
+    assert app["same_metrics"] and app["metrics"]["Controllers"] == "20" and app["counting_s"] > 0
 
 
 def test_draft_benchmark_writes_its_section_and_replaces_it(tmp_path: Path) -> None:

@@ -1,0 +1,118 @@
+"""The overview's whole-graph figures, counted once per build and kept beside it.
+
+The overview's counts (controllers, activities, recipients, countries, flows outside the
+EEA), its number of findings and the length of its outside-EEA table are aggregates over
+the whole graph: seconds on 10,000 controllers, most of a minute on 100,000. They change
+only when the build does, so the first overview of a build counts them and writes them
+to ``summary.json`` in the build folder; every later overview of the same build (another
+process, the app after a restart, the CLI) reads them from there.
+
+The file is used only when all of these hold, and is otherwise counted again (and
+rewritten where the build folder is writable):
+
+- the graph was loaded from the build file and not changed since
+  (:attr:`ropakg.store.KnowledgeGraph.source`, the build file's path, size and
+  modification time when it was loaded: a rebuild renames a new file into place);
+- the file was counted from a build with that same fingerprint;
+- on the same date (the ended-mechanisms finding counts mechanisms ended by today);
+- by the same queries (a hash of every query text the counts run).
+
+A remote graph, or one changed in place, has no source and is always counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ropakg.api import GraphAPI
+
+FILE_NAME = "summary.json"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The overview's whole-graph figures."""
+
+    counts: dict[str, int]
+    findings: int
+    outside_eea_rows: int
+
+
+def count(kg: GraphAPI) -> Totals:
+    """Count the overview's figures on the graph (no file read or written)."""
+    from ropakg import overview
+
+    return Totals(overview.counts(kg), overview.findings(kg), kg.count("processors-outside-eea"))
+
+
+def key(kg: GraphAPI, today: dt.date | None = None) -> dict[str, str] | None:
+    """What a summary must have been counted from to be used for this graph; None when
+    the graph is not an unchanged build."""
+    source = getattr(kg, "source", None)
+    if source is None:
+        return None
+    from ropakg import overview
+
+    texts = [*overview.QUERY_TEXTS, *(kg.resolve(n).text for n in (*overview.RISK_QUERIES, "processors-outside-eea"))]
+    return {
+        "dataset": source,
+        "date": (today or dt.date.today()).isoformat(),
+        "queries": hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest(),
+    }
+
+
+def path(kg: GraphAPI) -> Path | None:
+    """Where the summary of the graph's build is kept."""
+    paths = getattr(kg, "paths", None)
+    return None if paths is None else paths.build_dir / FILE_NAME
+
+
+def totals(kg: GraphAPI, today: dt.date | None = None) -> Totals:
+    """The overview's figures: read from the build's summary when it is the summary of
+    this graph (see the module), otherwise counted and written there."""
+    wanted = key(kg, today)
+    where = path(kg)
+    if wanted is None or where is None:
+        return count(kg)
+    saved = read(where)
+    if saved is not None and saved.get("key") == wanted:
+        try:
+            return Totals(dict(saved["counts"]), int(saved["findings"]), int(saved["outside_eea_rows"]))
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged file is counted again
+    figures = count(kg)
+    write(where, {"key": wanted, **asdict(figures)})
+    return figures
+
+
+def read(where: Path) -> dict | None:  # type: ignore[type-arg]
+    """The saved summary, or None if there is none or it cannot be read as one."""
+    try:
+        data = json.loads(where.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write(where: Path, data: dict) -> bool:  # type: ignore[type-arg]
+    """Write the summary beside the build (temporary file, then rename); False where the
+    build folder cannot be written (the figures are then counted again next time)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".tmp", dir=where.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, where)
+        return True
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return False

@@ -1,0 +1,91 @@
+"""The overview's whole-graph figures, kept beside the build: used only for that build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from ingest.build import build
+from ropakg import overview, summary
+from ropakg.paths import Paths
+from ropakg.store import load
+
+DAY = dt.date(2026, 11, 22)
+
+
+def _tamper(where: Path) -> None:
+    """Change the kept figures but not what they were counted from."""
+    data = json.loads(where.read_text("utf-8"))
+    data["counts"]["controllers"] += 1000
+    data["findings"] += 1000
+    where.write_text(json.dumps(data), "utf-8")
+
+
+def test_the_first_overview_of_a_build_keeps_its_figures(acme: Paths) -> None:
+    build(acme)
+    kg = load(acme, build=False)
+    where = acme.build_dir / summary.FILE_NAME
+    assert not where.exists()
+    figures = summary.totals(kg, DAY)
+    assert figures == summary.count(kg)
+    assert figures.counts["controllers"] == 1 and figures.counts == overview.counts(kg)
+    assert figures.findings == overview.findings(kg)
+    assert figures.outside_eea_rows == kg.count("processors-outside-eea")
+    kept = json.loads(where.read_text("utf-8"))
+    assert kept["key"]["dataset"] == kg.source and kept["key"]["date"] == DAY.isoformat()
+    assert kept["findings"] == figures.findings
+    assert not [p for p in acme.build_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_later_graphs_of_the_same_build_read_them(acme: Paths) -> None:
+    build(acme)
+    first = summary.totals(load(acme, build=False), DAY)
+    _tamper(acme.build_dir / summary.FILE_NAME)
+    again = summary.totals(load(acme, build=False), DAY)
+    # The tampered figures are what was read: the graph was not counted again.
+    assert again.counts["controllers"] == first.counts["controllers"] + 1000
+    assert again.findings == first.findings + 1000
+    assert overview.overview(load(acme, build=False)).findings == first.findings + 1000
+
+
+def test_a_new_build_another_day_or_a_changed_graph_is_counted_again(acme: Paths) -> None:
+    build(acme)
+    kg = load(acme, build=False)
+    first = summary.totals(kg, DAY)
+    where = acme.build_dir / summary.FILE_NAME
+
+    _tamper(where)
+    assert summary.totals(kg, DAY + dt.timedelta(days=1)) == first  # another date: counted, rewritten
+    assert json.loads(where.read_text("utf-8"))["key"]["date"] == (DAY + dt.timedelta(days=1)).isoformat()
+
+    _tamper(where)
+    kg.refresh()  # the store may have been changed in place: it is no longer the build
+    assert kg.source is None and summary.totals(kg, DAY) == first
+
+    _tamper(where)
+    build(acme)  # a new file renamed into place
+    rebuilt = load(acme, build=False)
+    assert rebuilt.source != json.loads(where.read_text("utf-8"))["key"]["dataset"]
+    assert summary.totals(rebuilt, DAY) == first
+
+
+def test_a_damaged_summary_is_counted_again_and_replaced(acme: Paths) -> None:
+    build(acme)
+    kg = load(acme, build=False)
+    where = acme.build_dir / summary.FILE_NAME
+    expected = summary.count(kg)
+    for damage in ("{not json", "[]", json.dumps({"key": summary.key(kg, DAY), "counts": {}})):
+        where.write_text(damage, "utf-8")
+        assert summary.totals(kg, DAY) == expected
+        assert json.loads(where.read_text("utf-8"))["findings"] == expected.findings
+
+
+def test_a_summary_that_cannot_be_written_is_only_counted(acme: Paths, tmp_path: Path) -> None:
+    build(acme)
+    kg = load(acme, build=False)
+    assert not summary.write(tmp_path / "missing" / summary.FILE_NAME, {"a": 1})
+    # The build folder's summary replaced by a folder: nothing can be written there.
+    os.mkdir(acme.build_dir / summary.FILE_NAME)
+    assert summary.totals(kg, DAY) == summary.count(kg)
