@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ropakg
-from ropakg import store, views
+from ropakg import store, summary, views
 from ropakg.api import PAGE_SIZE, GraphAPI
 from ropakg.paths import Paths
 
@@ -91,12 +91,11 @@ def controllers(kg: GraphAPI, search: str = "") -> dict[str, str]:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _size(_fp: str) -> tuple[int, int]:
-    kg = graph()
-    return len(kg.policy_graphs()), len(kg)
+    return summary.size(graph())
 
 
 def graph_size() -> tuple[int, int]:
-    """Policies and quads in the graph (counted once per build)."""
+    """Policies and quads in the graph (counted once per build, kept beside it)."""
     return _size(fingerprint())
 
 

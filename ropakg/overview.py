@@ -14,6 +14,7 @@ import pandas as pd
 
 from ropakg.api import PAGE_SIZE, GraphAPI
 from ropakg.queries import SavedQuery
+from ropakg.summary import COUNT_NAMES
 
 # The Art. 30(1) fields of an activity that completeness is scored on.
 SCORED_FIELDS = {
@@ -131,7 +132,7 @@ def counts(kg: GraphAPI) -> dict[str, int]:
         names, rows = kg.select(sparql)
         out.update({n: int(t.value) for n, t in zip(names, rows[0], strict=True)})
     out["outside_eea"] = out.pop("n")
-    return out
+    return {name: out[name] for name in COUNT_NAMES}
 
 
 def controllers_with_gaps(kg: GraphAPI) -> int:

@@ -18,9 +18,13 @@ DAY = dt.date(2026, 11, 22)
 def _tamper(where: Path) -> None:
     """Change the kept figures but not what they were counted from."""
     data = json.loads(where.read_text("utf-8"))
-    data["counts"]["controllers"] += 1000
-    data["findings"] += 1000
+    data["overview"]["figures"]["counts"]["controllers"] += 1000
+    data["overview"]["figures"]["findings"] += 1000
     where.write_text(json.dumps(data), "utf-8")
+
+
+def _kept(where: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(where.read_text("utf-8"))["overview"]
 
 
 def test_the_first_overview_of_a_build_keeps_its_figures(acme: Paths) -> None:
@@ -33,9 +37,9 @@ def test_the_first_overview_of_a_build_keeps_its_figures(acme: Paths) -> None:
     assert figures.counts["controllers"] == 1 and figures.counts == overview.counts(kg)
     assert figures.findings == overview.findings(kg)
     assert figures.outside_eea_rows == kg.count("processors-outside-eea")
-    kept = json.loads(where.read_text("utf-8"))
+    kept = _kept(where)
     assert kept["key"]["dataset"] == kg.source and kept["key"]["date"] == DAY.isoformat()
-    assert kept["findings"] == figures.findings
+    assert kept["figures"]["findings"] == figures.findings
     assert not [p for p in acme.build_dir.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -58,7 +62,7 @@ def test_a_new_build_another_day_or_a_changed_graph_is_counted_again(acme: Paths
 
     _tamper(where)
     assert summary.totals(kg, DAY + dt.timedelta(days=1)) == first  # another date: counted, rewritten
-    assert json.loads(where.read_text("utf-8"))["key"]["date"] == (DAY + dt.timedelta(days=1)).isoformat()
+    assert _kept(where)["key"]["date"] == (DAY + dt.timedelta(days=1)).isoformat()
 
     _tamper(where)
     kg.refresh()  # the store may have been changed in place: it is no longer the build
@@ -67,7 +71,7 @@ def test_a_new_build_another_day_or_a_changed_graph_is_counted_again(acme: Paths
     _tamper(where)
     build(acme)  # a new file renamed into place
     rebuilt = load(acme, build=False)
-    assert rebuilt.source != json.loads(where.read_text("utf-8"))["key"]["dataset"]
+    assert rebuilt.source != _kept(where)["key"]["dataset"]
     assert summary.totals(rebuilt, DAY) == first
 
 
@@ -76,10 +80,19 @@ def test_a_damaged_summary_is_counted_again_and_replaced(acme: Paths) -> None:
     kg = load(acme, build=False)
     where = acme.build_dir / summary.FILE_NAME
     expected = summary.count(kg)
-    for damage in ("{not json", "[]", json.dumps({"key": summary.key(kg, DAY), "counts": {}})):
+    wanted = summary.key(kg, DAY)
+    good = {"counts": expected.counts, "findings": expected.findings, "outside_eea_rows": expected.outside_eea_rows}
+    for damage in (
+        "{not json",
+        "[]",
+        json.dumps({"overview": {"key": wanted, "figures": {**good, "counts": {}}}}),
+        json.dumps({"overview": {"key": wanted, "figures": {**good, "findings": "many"}}}),
+        json.dumps({"overview": {"key": wanted, "figures": {k: good[k] for k in ("counts", "findings")}}}),
+        json.dumps({"overview": {"key": wanted, "figures": [1, 2]}}),
+    ):
         where.write_text(damage, "utf-8")
         assert summary.totals(kg, DAY) == expected
-        assert json.loads(where.read_text("utf-8"))["findings"] == expected.findings
+        assert _kept(where)["figures"]["findings"] == expected.findings
 
 
 def test_a_summary_that_cannot_be_written_is_only_counted(acme: Paths, tmp_path: Path) -> None:
@@ -89,3 +102,21 @@ def test_a_summary_that_cannot_be_written_is_only_counted(acme: Paths, tmp_path:
     # The build folder's summary replaced by a folder: nothing can be written there.
     os.mkdir(acme.build_dir / summary.FILE_NAME)
     assert summary.totals(kg, DAY) == summary.count(kg)
+
+
+def test_the_size_is_kept_beside_the_overview_for_the_same_build(acme: Paths) -> None:
+    build(acme)
+    kg = load(acme, build=False)
+    where = acme.build_dir / summary.FILE_NAME
+    assert summary.size(kg) == (len(kg.policy_graphs()), len(kg)) == (1, len(kg))
+    summary.totals(kg, DAY)
+    data = json.loads(where.read_text("utf-8"))
+    assert set(data) == {"size", "overview"}
+    data["size"]["figures"]["quads"] = 7
+    where.write_text(json.dumps(data), "utf-8")
+    assert summary.size(load(acme, build=False)) == (1, 7)  # read, not counted
+    build(acme)
+    rebuilt = load(acme, build=False)
+    assert summary.size(rebuilt) == (1, len(rebuilt))
+    # Counted for another build: the overview's kept figures are dropped, not carried over.
+    assert set(json.loads(where.read_text("utf-8"))) == {"size"}
