@@ -338,11 +338,13 @@ def queries(paths: Paths) -> None:
 @click.pass_obj
 def stats(paths: Paths) -> None:
     """Summarise the build: per controller, activities, recipients, transfers."""
+    from ropakg import summary
     from ropakg.store import load
 
     kg = load(paths, build=False)
     _print_table(kg.stats(), "table")
-    click.echo(f"{len(kg):,} quads in {len(kg.graphs())} named graphs ({len(kg.policy_graphs())} policies)")
+    policies, quads = summary.size(kg)  # kept beside the build once counted
+    click.echo(f"{quads:,} quads in {len(kg.graphs())} named graphs ({policies} policies)")
 
 
 @main.command(epilog=EXIT_CODES)

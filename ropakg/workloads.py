@@ -43,10 +43,10 @@ def full_answer(kg: GraphAPI, name: str, **params: Any) -> Rows:
 
 
 def overview_page(kg: GraphAPI, lang: str = "en") -> Overview:
-    """The data of the app's overview page, uncached: counts, findings, the first page of
-    the completeness table and of the transfers outside the EEA, with labels. The page
-    itself caches these per build; the Streamlit render on top (AppTest) is timed by the
-    benchmark separately."""
+    """The data of the app's overview page: counts and findings (kept beside the build
+    once counted, :mod:`ropakg.summary`; counted for a graph that is not an unchanged
+    build), the first page of the completeness table and of the transfers outside the EEA,
+    with labels. The Streamlit render on top (AppTest) is timed by the benchmark."""
     return overview(kg, lang)
 
 

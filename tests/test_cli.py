@@ -77,8 +77,11 @@ def built(acme: Paths) -> Paths:
 
 
 def test_stats(built: Paths) -> None:
+    from ropakg.store import load
+
     result = ropa(built, "stats")
     assert result.exit_code == 0 and "Acme AS" in result.output and "1 policies" in result.output
+    assert f"{len(load(built, build=False)):,} quads in" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nq", "ttl", "nt", "jsonld"])
