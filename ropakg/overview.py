@@ -8,6 +8,7 @@ page's data (the Streamlit render on top of it is timed by the benchmark with Ap
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -187,15 +188,16 @@ def completeness(kg: GraphAPI, limit: int | None = PAGE_SIZE, offset: int = 0) -
     return out.sort_values(["name", "controller"], kind="stable").reset_index(drop=True)
 
 
-def overview(kg: GraphAPI, lang: str = "en", page: int = 0) -> Overview:
+def overview(kg: GraphAPI, lang: str = "en", page: int = 0, today: dt.date | None = None) -> Overview:
     """Everything the overview page shows: counts, findings, a page of the completeness
     table and a page of the transfers outside the EEA (labels in ``lang``).
 
     The whole-graph figures come from the build's summary where it is this graph's
-    (:func:`ropakg.summary.totals`: counted once per build and kept beside it)."""
+    (:func:`ropakg.summary.totals`: counted once per build and kept beside it; ``today``,
+    by default the current date, is the date ended transfer mechanisms are judged by)."""
     from ropakg import summary
 
-    figures = summary.totals(kg)
+    figures = summary.totals(kg, today)
     outside = kg.query("processors-outside-eea", labels=lang, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return Overview(
         counts=figures.counts,
