@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from ingest.trig import TRIG_PREFIXES
 from ingest.vocab import Vocabulary
 from ropakg.engine import construct, ntriples
 from ropakg.errors import RecordError, RopaError
+from ropakg.files import write_atomically
 from ropakg.namespaces import GRAPH, LOC
 from ropakg.paths import Paths
 
@@ -196,19 +196,6 @@ def write_dataset(
     return records, activities, triples + len(store)
 
 
-def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build(paths: Paths, progress: Progress | None = None, *, workers: int | None = None) -> BuildResult:
     """Check every record, map it, and write the dataset atomically.
 
@@ -230,7 +217,7 @@ def build(paths: Paths, progress: Progress | None = None, *, workers: int | None
             counts.extend(_write_dataset(out, paths, files, workers, say))
 
     try:
-        _write_atomically(paths.dataset, write)
+        write_atomically(paths.dataset, write)
     finally:
         _context.clear()
     records, activities, quads = counts
@@ -241,5 +228,5 @@ def build(paths: Paths, progress: Progress | None = None, *, workers: int | None
         "quads": quads,
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    _write_atomically(paths.manifest, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), "utf-8"))
+    write_atomically(paths.manifest, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), "utf-8"))
     return BuildResult(paths.dataset, records, activities, quads, time.perf_counter() - started)

@@ -18,9 +18,9 @@ def _write(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
-    from ingest.build import _write_atomically
+    from ropakg.files import write_atomically
 
-    _write_atomically(output, lambda tmp: tmp.write_text(text, "utf-8"))
+    write_atomically(output, lambda tmp: tmp.write_text(text, "utf-8"))
     click.echo(f"wrote {output}", err=True)
 
 

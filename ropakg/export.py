@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ropakg.errors import RopaError
+from ropakg.files import write_atomically
 from ropakg.namespaces import PREFIXES
 
 FORMATS = {
@@ -29,23 +28,18 @@ def export(store: ox.Store, path: Path, format: str) -> Path:
     if format not in FORMATS:
         raise RopaError(f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     fmt = FORMATS[format]
-    path.parent.mkdir(parents=True, exist_ok=True) if str(path.parent) else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
-    try:
+
+    def write(tmp: Path) -> None:
         if format in DATASET_FORMATS:
-            store.dump(output=tmp, format=fmt, prefixes=prefixes)
+            store.dump(output=str(tmp), format=fmt, prefixes=prefixes)
         else:
             union = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)}
             with open(tmp, "wb") as out:
                 ox.serialize(union, output=out, format=fmt, prefixes=prefixes)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+
+    try:
+        write_atomically(path, write)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise RopaError(f"cannot write export: {exc.strerror or exc}", file=path) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ropakg import summary
 from ropakg.api import PAGE_SIZE, GraphAPI
 from ropakg.queries import SavedQuery
-from ropakg.summary import COUNT_NAMES
 
 # The Art. 30(1) fields of an activity that completeness is scored on.
 SCORED_FIELDS = {
@@ -133,7 +133,7 @@ def counts(kg: GraphAPI) -> dict[str, int]:
         names, rows = kg.select(sparql)
         out.update({n: int(t.value) for n, t in zip(names, rows[0], strict=True)})
     out["outside_eea"] = out.pop("n")
-    return {name: out[name] for name in COUNT_NAMES}
+    return {name: out[name] for name in summary.COUNT_NAMES}
 
 
 def controllers_with_gaps(kg: GraphAPI) -> int:
@@ -195,8 +195,6 @@ def overview(kg: GraphAPI, lang: str = "en", page: int = 0, today: dt.date | Non
     The whole-graph figures come from the build's summary where it is this graph's
     (:func:`ropakg.summary.totals`: counted once per build and kept beside it; ``today``,
     by default the current date, is the date ended transfer mechanisms are judged by)."""
-    from ropakg import summary
-
     figures = summary.totals(kg, today)
     outside = kg.query("processors-outside-eea", labels=lang, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return Overview(

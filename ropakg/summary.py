@@ -14,7 +14,7 @@ The file is used only when all of these hold, and is otherwise counted again (an
 rewritten where the build folder is writable):
 
 - the graph was loaded from the build file and not changed since
-  (:attr:`ropakg.store.KnowledgeGraph.source`, the build file's path, size and
+  (:attr:`ropakg.store.KnowledgeGraph.source`, the build file's path, inode, size and
   modification time when it was loaded: a rebuild renames a new file into place);
 - the file was counted from a build with that same fingerprint;
 - on the same date (the ended-mechanisms finding counts mechanisms ended by today);
@@ -28,13 +28,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ropakg.api import GraphAPI
+from ropakg.files import write_atomically
 
 FILE_NAME = "summary.json"
 COUNT_NAMES = ("controllers", "activities", "recipients", "countries", "outside_eea")
@@ -154,18 +153,13 @@ def read(where: Path) -> dict | None:  # type: ignore[type-arg]
 
 
 def write(where: Path, data: dict) -> bool:  # type: ignore[type-arg]
-    """Write the summary beside the build (temporary file, then rename); False where the
-    build folder cannot be written (the figures are then counted again next time)."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".tmp", dir=where.parent)
-    except OSError:
+    """Write the summary beside the build (:func:`ropakg.files.write_atomically`); False
+    where the build folder cannot be written (the figures are then counted again next time).
+    A summary belongs beside its build: a missing build folder is not made for it."""
+    if not where.parent.is_dir():
         return False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, where)
-        return True
+        write_atomically(where, lambda tmp: tmp.write_text(json.dumps(data, indent=1), "utf-8"))
     except OSError:
-        Path(tmp).unlink(missing_ok=True)
         return False
+    return True
