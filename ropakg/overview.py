@@ -9,6 +9,7 @@ page's data (the Streamlit render on top of it is timed by the benchmark with Ap
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,7 +83,9 @@ _WITH_GAPS_MINUS = (
     )
     + "\n}"
 )
-QUERY_TEXTS = (_ACTIVITIES, _RECIPIENTS, _OUTSIDE_EEA, _WITH_GAPS)
+COUNT_QUERIES = (_ACTIVITIES, _RECIPIENTS, _OUTSIDE_EEA)
+"""The queries of :func:`counts`; each returns one row of counts."""
+QUERY_TEXTS = (*COUNT_QUERIES, _WITH_GAPS)
 """The whole-graph queries of :func:`counts` and :func:`findings` (what a kept summary
 was counted by, :mod:`ropakg.summary`)."""
 _CONTROLLER_PAGE = """
@@ -128,10 +131,20 @@ class Overview:
 def counts(kg: GraphAPI) -> dict[str, int]:
     """Controllers, activities, recipients, recipient countries, and activity-country
     pairs that take data outside the EEA."""
+    return merge_counts(select_counts(kg, sparql) for sparql in COUNT_QUERIES)
+
+
+def select_counts(kg: GraphAPI, sparql: str) -> dict[str, int]:
+    """The one row of counts a query of :data:`COUNT_QUERIES` returns, by name."""
+    names, rows = kg.select(sparql)
+    return {n: int(t.value) for n, t in zip(names, rows[0], strict=True)}
+
+
+def merge_counts(parts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """The counts of :data:`COUNT_QUERIES`' rows, under the overview's names."""
     out: dict[str, int] = {}
-    for sparql in (_ACTIVITIES, _RECIPIENTS, _OUTSIDE_EEA):
-        names, rows = kg.select(sparql)
-        out.update({n: int(t.value) for n, t in zip(names, rows[0], strict=True)})
+    for part in parts:
+        out.update(part)
     out["outside_eea"] = out.pop("n")
     return {name: out[name] for name in summary.COUNT_NAMES}
 
@@ -142,9 +155,16 @@ def controllers_with_gaps(kg: GraphAPI) -> int:
     return int(rows[0][0].value)
 
 
-def findings(kg: GraphAPI) -> int:
+def findings(kg: GraphAPI, today: dt.date | None = None) -> int:
     """Transfer risks (rows of the risk questions) plus controllers with completeness gaps."""
-    return sum(kg.count(name) for name in RISK_QUERIES) + controllers_with_gaps(kg)
+    return sum(risks(kg, name, today) for name in RISK_QUERIES) + controllers_with_gaps(kg)
+
+
+def risks(kg: GraphAPI, name: str, today: dt.date | None = None) -> int:
+    """Rows of a risk question; one with a ``date`` parameter is asked for ``today`` (by
+    default the current date)."""
+    dated = today is not None and any(p.name == "date" for p in kg.resolve(name).params)
+    return kg.count(name, **({"date": today} if dated else {}))
 
 
 def completeness(kg: GraphAPI, limit: int | None = PAGE_SIZE, offset: int = 0) -> pd.DataFrame:

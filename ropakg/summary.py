@@ -28,9 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ropakg.api import GraphAPI
 from ropakg.files import write_atomically
@@ -49,11 +53,27 @@ class Totals:
     outside_eea_rows: int
 
 
-def count(kg: GraphAPI) -> Totals:
-    """Count the overview's figures on the graph (no file read or written)."""
+def count(kg: GraphAPI, today: dt.date | None = None, threads: int | None = None) -> Totals:
+    """Count the overview's figures on the graph (no file read or written); ``today`` is
+    the date ended transfer mechanisms are judged by (by default the current date).
+
+    Its eight queries are independent and the engine releases the GIL while it evaluates
+    one, so they run in ``threads`` threads (default: one per core, at most four), the
+    slowest first (:data:`ropakg.overview.RISK_QUERIES` and the outside-EEA table)."""
     from ropakg import overview
 
-    return Totals(overview.counts(kg), overview.findings(kg), kg.count("processors-outside-eea"))
+    jobs: list[Callable[[], Any]] = [
+        partial(kg.count, "processors-outside-eea"),
+        *(partial(overview.risks, kg, name, today) for name in overview.RISK_QUERIES),
+        *(partial(overview.select_counts, kg, sparql) for sparql in overview.COUNT_QUERIES),
+        partial(overview.controllers_with_gaps, kg),
+    ]
+    workers = threads or min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outside_rows, *results = pool.map(lambda job: job(), jobs)
+    risks = results[: len(overview.RISK_QUERIES)]
+    parts = results[len(overview.RISK_QUERIES) : -1]
+    return Totals(overview.merge_counts(parts), sum(risks) + results[-1], outside_rows)
 
 
 def key(kg: GraphAPI, today: dt.date | None = None) -> dict[str, str] | None:
@@ -81,7 +101,7 @@ def path(kg: GraphAPI) -> Path | None:
 def totals(kg: GraphAPI, today: dt.date | None = None) -> Totals:
     """The overview's figures: read from the build's summary when it is the summary of
     this graph (see the module), otherwise counted and written there."""
-    figures = kept(kg, "overview", key(kg, today), lambda: asdict(count(kg)))
+    figures = kept(kg, "overview", key(kg, today), lambda: asdict(count(kg, today)))
     return Totals(dict(figures["counts"]), int(figures["findings"]), int(figures["outside_eea_rows"]))
 
 

@@ -120,3 +120,17 @@ def test_the_size_is_kept_beside_the_overview_for_the_same_build(acme: Paths) ->
     assert summary.size(rebuilt) == (1, len(rebuilt))
     # Counted for another build: the overview's kept figures are dropped, not carried over.
     assert set(json.loads(where.read_text("utf-8"))) == {"size"}
+
+
+def test_counted_in_threads_as_one_by_one_and_for_the_date_asked(seeds: Paths) -> None:
+    kg = load(seeds, build=False)
+    one = summary.count(kg, DAY, threads=1)
+    assert summary.count(kg, DAY, threads=3) == one
+    assert one.counts == overview.counts(kg) and one.findings == overview.findings(kg, DAY)
+    # The seeds state a transfer under the EU-US Privacy Shield (ended 2020-07-16): a finding
+    # on the day asked for, not before it ended, whatever the date the count runs.
+    before = summary.count(kg, dt.date(2020, 7, 15), threads=2)
+    ended = kg.count("ended-transfer-mechanisms", date=DAY)
+    assert ended > 0 and kg.count("ended-transfer-mechanisms", date=dt.date(2020, 7, 15)) == 0
+    assert one.findings - before.findings == ended
+    assert before.counts == one.counts and before.outside_eea_rows == one.outside_eea_rows
