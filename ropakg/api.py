@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyoxigraph as ox
 
+from ropakg import kept
 from ropakg.errors import QueryError
 from ropakg.namespaces import ID, compact
 from ropakg.paging import KeyIndex, keyed_page, page_by
@@ -118,8 +119,11 @@ class GraphAPI(ABC):
     def page(self, saved: SavedQuery, bound: dict[str, Any], *, limit: int | None = None, offset: int = 0) -> Rows:
         """A page of a resolved question with its parameters already bound (see :meth:`rows`)."""
         file = str(saved.path) if saved.path else None
-        # paginate also refuses a negative limit or offset, for keyed pages too.
+        # paginate also refuses a negative limit or offset, for keyed and kept pages too.
         text = saved.text if limit is None and not offset else paginate(saved.text, limit, offset)
+        if kept.applies(self, saved):
+            names, rows = kept.answer(self, saved, lambda: self.select(saved.text, bound, file=file))
+            return names, rows[offset : None if limit is None else offset + limit]
         variables = page_by(saved.text, saved.page_by) if limit is not None else None
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and limit is not None:

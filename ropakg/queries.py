@@ -79,6 +79,9 @@ class SavedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
     page_by: tuple[str, str, str] | None = None
     """The key and key-name variables its ORDER BY starts with, and the key's kind (``#+ page-by``)."""
+    kept: bool = False
+    """Its whole answer is kept beside the build once computed (``#+ kept: build``;
+    :mod:`ropakg.kept`): aggregates over the whole graph, which no key can page."""
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Parameter values by name, converted, with defaults; errors name the parameter."""
@@ -132,7 +135,14 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
                 f"bad page-by line {meta['page-by']!r} (want ?key ?name [controllers|recipients])", file=path
             )
         page_by = (found.group(1), found.group(2), found.group(3) or "controllers")
-    return SavedQuery(name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params), page_by)
+    kept = meta.get("kept")
+    if kept not in (None, "build"):
+        raise QueryError(f"bad kept line {kept!r} (want: build)", file=path)
+    if kept and params:
+        raise QueryError("a kept answer is for the whole graph: a question with params cannot be kept", file=path)
+    return SavedQuery(
+        name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params), page_by, kept == "build"
+    )
 
 
 def library(folder: Path) -> dict[str, SavedQuery]:

@@ -222,7 +222,9 @@ def test_report_shows_a_question_that_was_stopped() -> None:
         "build": None, "rdflib_build": None, "validate": None, "pyshacl": None, "app": None,
         "questions": {
             "oxigraph": {"slow": {"ms": None, "page_ms": None}, "quick": {"ms": 50.0, "page_ms": 40.0, "rows": 3},
-                         "keyed": {"ms": 90.0, "page_ms": 8.0, "plain_page_ms": 70.0, "page_same": True, "rows": 9}},
+                         "keyed": {"ms": 90.0, "page_ms": 8.0, "plain_page_ms": 70.0, "page_same": True, "rows": 9},
+                         "counted": {"ms": 900.0, "page_ms": 2.0, "plain_page_ms": 800.0, "page_same": True,
+                                     "rows": 4, "kept": True}},
             "oxigraph_load_s": 1.0,
             "oxigraph_index_ms": 12.0,
         },
@@ -230,7 +232,10 @@ def test_report_shows_a_question_that_was_stopped() -> None:
     text = report([result], machine, None)
     assert "| slow | – | > 30 s | (same) | – | > 30 s |" in text and "| quick | 3 | 40.0 | (same) | – | 50.0 |" in text
     assert "| keyed | 9 | 8.0 | 70.0 | yes | 90.0 |" in text and "took 12.0 ms" in text
-    assert "keyed pages equal to LIMIT pages: 1 of 1" in text
+    assert "| counted | 4 | 2.0 (kept) | 800.0 | yes | 900.0 |" in text
+    assert "keyed and kept pages equal to LIMIT pages: 2 of 2" in text
+    assert "1 of 4 over 100 ms (slow > 30 s, stopped);" in text
+    assert "kept answers, first ask after a build: slowest 800.0 ms (counted)" in text
     result["questions"]["oxigraph"]["keyed"]["page_same"] = False
     assert "| keyed | 9 | 8.0 | 70.0 | NO | 90.0 |" in report([result], machine, None)
     assert "slowest > 30 s, stopped (slow)" in text and "slowest inf" not in text and "**fail**" in text
