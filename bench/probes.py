@@ -139,18 +139,19 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
     values = json.loads(params)
     started = time.perf_counter()
     if engine == "oxigraph":
+        from ropakg import kept
         from ropakg.api import PAGE_SIZE
         from ropakg.sparql import paginate
-        from ropakg.store import KnowledgeGraph, fingerprint
+        from ropakg.store import load
         from ropakg.workloads import first_page
 
-        before = fingerprint(Path(dataset))
-        store = ox.Store()
-        store.load(path=dataset, format=ox.RdfFormat.TRIG)
-        # The graph is the build in the dataset's folder, unchanged: kept answers go beside it.
+        # The graph is the build in the dataset's folder, loaded as ropakg.load does (so it is
+        # known to be that build, and kept answers go beside it); none kept from an earlier run.
         build_paths = Paths.default(root, Path(dataset).parent)
-        kg = KnowledgeGraph(store, build_paths, source=before if fingerprint(Path(dataset)) == before else None)
-        shutil.rmtree(build_paths.build_dir / "answers", ignore_errors=True)  # none kept from an earlier run
+        if build_paths.dataset.resolve() != Path(dataset).resolve():
+            raise SystemExit(f"{dataset}: the questions probe reads a build folder's {build_paths.dataset.name}")
+        shutil.rmtree(build_paths.build_dir / kept.FOLDER, ignore_errors=True)
+        kg = load(build_paths, build=False)
         index_started = time.perf_counter()
         for kind in sorted({q.page_by[2] for q in saved.values() if q.page_by}):
             kg.key_index(kind)  # read once per loaded graph; timed apart from the questions

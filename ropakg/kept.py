@@ -4,7 +4,8 @@ A question that counts over the whole graph (recipients by country, recipients s
 several controllers) cannot be paged controller by controller: every page needs every
 activity, seconds at 100,000 controllers. Its answer changes only with the build, so a
 question that says ``#+ kept: build`` has its whole answer, once computed, written to
-``answers/<name>.json`` in the build folder; later pages of it, in any process, are slices
+``answers/<name>.json`` in the build folder (SPARQL 1.1 Query Results JSON beside what it
+was computed from); later pages of it, in any process, are slices
 of that answer (the rows in the question's own order, so a slice is the engine's
 LIMIT/OFFSET page).
 
@@ -18,6 +19,7 @@ Kept questions take no parameters, so there is nothing else an answer depends on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -58,63 +60,31 @@ def answer(kg: Any, saved: SavedQuery, compute: Callable[[], Rows]) -> Rows:
         return kept
     names, rows = compute()
     if where.parent.parent.is_dir():  # beside a build only: no build folder is made for it
-        data = {"key": wanted, "variables": names, "rows": [[encode(t) for t in row] for row in rows]}
-        try:
-            where.parent.mkdir(exist_ok=True)
-            write_atomically(where, lambda tmp: tmp.write_text(json.dumps(data), "utf-8"))
-        except OSError:
-            pass  # computed again next time
+        write(where, wanted, names, rows)
     return names, rows
 
 
+def write(where: Path, wanted: dict[str, str], names: list[str], rows: list[list[Any]]) -> None:
+    """Keep an answer: what it was computed from, and its rows as SPARQL 1.1 Query
+    Results JSON (:func:`ropakg.store.rows_as_json`); a folder that cannot be written
+    keeps nothing (the answer is computed again next time)."""
+    from ropakg.store import rows_as_json
+
+    data = {"key": wanted, "answer": rows_as_json(names, rows)}
+    with contextlib.suppress(OSError):
+        write_atomically(where, lambda tmp: tmp.write_text(json.dumps(data), "utf-8"))
+
+
 def read(where: Path, wanted: dict[str, str]) -> Rows | None:
-    """The kept answer if the file holds one computed for ``wanted``; None otherwise
-    (missing, another build or text, or damaged)."""
+    """The kept answer if the file holds one computed for ``wanted``, read back by the
+    engine's results parser; None otherwise (missing, another build or text, or damaged)."""
     try:
         data = json.loads(where.read_text("utf-8"))
-        if not isinstance(data, dict) or data.get("key") != wanted:
+        if not isinstance(data, dict) or data.get("key") != wanted or not isinstance(data.get("answer"), str):
             return None
-        names = data["variables"]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            return None
-        rows = [[decode(t) for t in row] for row in data["rows"]]
-        if any(len(row) != len(names) for row in rows):
-            return None
-        return names, rows
-    except (OSError, ValueError, KeyError, TypeError):
+        solutions = ox.parse_query_results(data["answer"].encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+        if not isinstance(solutions, ox.QuerySolutions):
+            return None  # a yes/no answer: not what a SELECT keeps
+        return [v.value for v in solutions.variables], [list(row) for row in solutions]
+    except (OSError, ValueError, SyntaxError):
         return None
-
-
-def encode(term: Any) -> list[str] | None:
-    """An Oxigraph term as JSON: ``["iri", value]``, ``["blank", id]``,
-    ``["literal", value, datatype]`` or ``["literal", value, "@" + language]``; None unbound."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return ["iri", term.value]
-    if isinstance(term, ox.BlankNode):
-        return ["blank", term.value]
-    if isinstance(term, ox.Literal):
-        return ["literal", term.value, f"@{term.language}" if term.language else term.datatype.value]
-    raise TypeError(f"cannot keep a {type(term).__name__}")
-
-
-def decode(cell: Any) -> Any:
-    """The term :func:`encode` wrote (TypeError or ValueError if it is not one)."""
-    if cell is None:
-        return None
-    kind, value, *rest = cell
-    if not isinstance(value, str):
-        raise TypeError("a term's value must be text")
-    if kind == "iri" and not rest:
-        return ox.NamedNode(value)
-    if kind == "blank" and not rest:
-        return ox.BlankNode(value)
-    if kind == "literal" and len(rest) == 1 and isinstance(rest[0], str):
-        tag = rest[0]
-        return (
-            ox.Literal(value, language=tag[1:])
-            if tag.startswith("@")
-            else ox.Literal(value, datatype=ox.NamedNode(tag))
-        )
-    raise ValueError(f"not a kept term: {cell!r}")

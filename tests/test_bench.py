@@ -161,6 +161,10 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     assert [n for n in compared if rdflib_answers[n]["digest"] != ox_answers[n]["digest"]] == []
     for name in ox_answers:
         assert f"| {name} |" in text
+    # Kept answers were read from beside the probe's build, and equal the engine's LIMIT page.
+    kept = {name for name, q in library(Path(__file__).parent.parent / "queries").items() if q.kept}
+    assert kept and {name for name, q in ox_answers.items() if q.get("kept")} == kept
+    assert all(ox_answers[name]["page_same"] is True for name in kept)
     assert result["validate"]["result"]["findings"] == result["pyshacl"]["result"]["findings"]
     # The overview read from the build's kept summary shows what counting it shows.
     app = result["app"]["result"]

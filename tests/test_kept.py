@@ -58,7 +58,9 @@ def _tamper(paths: Paths, name: str) -> str:
     """Change the kept answer's first cell, not what it was computed from; the new value."""
     where = _file(paths, name)
     data = json.loads(where.read_text("utf-8"))
-    data["rows"][0][0] = ["iri", "urn:x-tampered"]
+    answer = json.loads(data["answer"])
+    answer["results"]["bindings"][0][answer["head"]["vars"][0]] = {"type": "uri", "value": "urn:x-tampered"}
+    data["answer"] = json.dumps(answer)
     where.write_text(json.dumps(data), "utf-8")
     return "urn:x-tampered"
 
@@ -86,9 +88,10 @@ def test_a_new_build_or_a_changed_graph_computes_it_again(sector: Paths) -> None
 DAMAGES = (
     "not json",
     json.dumps([1, 2]),
-    json.dumps({"key": {}, "variables": [], "rows": []}),
-    "SHORT",
+    json.dumps({"key": {}, "answer": ""}),
+    "UNDECLARED",
     "TERM",
+    "BOOLEAN",
     "NONE",
 )
 
@@ -101,12 +104,16 @@ def test_a_damaged_answer_is_computed_again_and_replaced(sector: Paths) -> None:
     good = json.loads(where.read_text("utf-8"))
     for damage in DAMAGES:
         data = json.loads(json.dumps(good))
-        if damage == "SHORT":
-            data["rows"][0] = data["rows"][0][:-1]
+        answer = json.loads(data["answer"])
+        if damage == "UNDECLARED":  # a value for a variable the header does not declare
+            answer["results"]["bindings"][0]["undeclared"] = {"type": "uri", "value": "urn:x"}
         elif damage == "TERM":
-            data["rows"][0][0] = ["triple", "x"]
-        elif damage == "NONE":
-            del data["rows"]
+            answer["results"]["bindings"][0][answer["head"]["vars"][0]] = {"type": "unknown", "value": "x"}
+        elif damage == "BOOLEAN":
+            answer = {"head": {}, "boolean": True}
+        data["answer"] = json.dumps(answer)
+        if damage == "NONE":
+            del data["answer"]
         where.write_text(json.dumps(data) if damage.isupper() else damage, "utf-8")
         assert kept.read(where, kept.key(kg, kg.resolve(name))) is None, damage
         assert _cells(load(sector, build=False).rows(name)[1]) == expected, damage
@@ -121,7 +128,7 @@ def test_a_graph_that_is_no_build_keeps_nothing(sector: Paths) -> None:
     assert not (sector.build_dir / kept.FOLDER).exists()
 
 
-def test_terms_come_back_as_they_were_kept() -> None:
+def test_terms_come_back_as_they_were_kept(tmp_path: Path) -> None:
     terms = [
         ox.NamedNode("https://w3id.org/dpv#Consent"),
         ox.BlankNode("b0"),
@@ -130,7 +137,11 @@ def test_terms_come_back_as_they_were_kept() -> None:
         ox.Literal("plain"),
         None,
     ]
-    assert [kept.decode(json.loads(json.dumps(kept.encode(t)))) for t in terms] == terms
+    names = [f"v{i}" for i in range(len(terms))]
+    wanted = {"dataset": "d", "query": "q"}
+    kept.write(tmp_path / "answer.json", wanted, names, [terms, terms[::-1]])
+    assert kept.read(tmp_path / "answer.json", wanted) == (names, [terms, terms[::-1]])
+    assert kept.read(tmp_path / "answer.json", {**wanted, "query": "other"}) is None
 
 
 def test_a_kept_line_is_checked() -> None:
