@@ -127,7 +127,8 @@ class GraphAPI(ABC):
         variables = page_by(saved.text, saved.page_by) if limit is not None else None
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and limit is not None:
-            page = keyed_page(saved.text, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
+            form = saved.keyed or saved.text
+            page = keyed_page(form, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
             if page is not None:
                 return page
         return self.select(text, bound, file=file)

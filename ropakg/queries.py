@@ -9,7 +9,9 @@ A header is a run of comment lines at the top of the file::
 ``params`` lines declare ``name: type = default`` (types: iri, string, date, integer,
 decimal); a parameter without a default is required. ``page-by: ?controller ?controllerName``
 lets pages be built controller by controller (:mod:`ropakg.paging`; ``... recipients`` after
-the variables: recipient by recipient).
+the variables: recipient by recipient). ``keyed-form: keyed/<name>.rq`` names the same
+question written to start from that key, which keyed pages use instead of the question's
+text: same SELECT clause and ORDER BY, and the same answer (``tests/test_paging.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pyoxigraph as ox
 
 from ropakg.errors import QueryError
 from ropakg.namespaces import expand
+from ropakg.sparql import order_keys, select_clause
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(iri|string|date|integer|decimal)\s*(?:=\s*(.*?))?\s*$")
@@ -82,6 +85,10 @@ class SavedQuery:
     kept: bool = False
     """Its whole answer is kept beside the build once computed (``#+ kept: build``;
     :mod:`ropakg.kept`): aggregates over the whole graph, which no key can page."""
+    keyed: str | None = None
+    """The same question written to start from the page-by key, used for keyed pages only
+    (``#+ keyed-form: keyed/<name>.rq``, beside the question): the engine plans a query
+    once, so the form that looks a batch of keys up fast can be slow for the whole answer."""
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Parameter values by name, converted, with defaults; errors name the parameter."""
@@ -140,9 +147,35 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
         raise QueryError(f"bad kept line {kept!r} (want: build)", file=path)
     if kept and params:
         raise QueryError("a kept answer is for the whole graph: a question with params cannot be kept", file=path)
+    keyed = _keyed_form(meta["keyed-form"], text, page_by, path) if "keyed-form" in meta else None
     return SavedQuery(
-        name, path, text, meta.get("title", ""), meta.get("description", ""), tuple(params), page_by, kept == "build"
+        name,
+        path,
+        text,
+        meta.get("title", ""),
+        meta.get("description", ""),
+        tuple(params),
+        page_by,
+        kept == "build",
+        keyed,
     )
+
+
+def _keyed_form(ref: str, text: str, page_by: tuple[str, str, str] | None, path: Path | None) -> str:
+    """The text of a question's keyed form: it must answer with the same columns in the
+    same order (its SELECT clause and ORDER BY are the question's own)."""
+    if page_by is None:
+        raise QueryError("a keyed form is for keyed pages: the question needs a page-by line", file=path)
+    if path is None:
+        raise QueryError("a keyed form is read beside the question's file: the question has none")
+    form = path.parent / ref
+    try:
+        keyed = form.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"cannot read its keyed form {ref!r}: {exc}", file=path) from None
+    if select_clause(keyed) != select_clause(text) or order_keys(keyed) != order_keys(text):
+        raise QueryError(f"its keyed form {ref!r} has another SELECT clause or ORDER BY than the question", file=path)
+    return keyed
 
 
 def library(folder: Path) -> dict[str, SavedQuery]:

@@ -205,6 +205,20 @@ def projection(query: str) -> set[str] | None:
     return set(re.findall(r"\?(\w+)", clause))
 
 
+def select_clause(query: str) -> str | None:
+    """The outermost SELECT clause, from SELECT to WHERE, with comments dropped and spaces
+    collapsed (None where there is none): what names the answer's columns and their order.
+
+    >>> select_clause("SELECT DISTINCT ?a  # the key\n  ?b WHERE { ?a ?p ?b }")
+    'SELECT DISTINCT ?a ?b'
+    """
+    at = where_brace(query)
+    if at < 0:
+        return None
+    head = re.search(r"\bSELECT\b.*?(?=\bWHERE\b|$)", _without_comments(query)[:at], re.I | re.S)
+    return " ".join(head.group(0).split()) if head else None
+
+
 def has_window(query: str) -> bool:
     """Whether the outermost query has a LIMIT or OFFSET of its own."""
     end = _tail_start(query)

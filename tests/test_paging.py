@@ -22,6 +22,7 @@ from ropakg.queries import library, parse
 from ropakg.store import KnowledgeGraph
 
 KEYED = sorted(name for name, q in library(Paths.default().queries).items() if q.page_by)
+WITH_FORM = sorted(name for name, q in library(Paths.default().queries).items() if q.keyed)
 HAS_NAME = ox.NamedNode(str(DPV) + "hasName")
 
 
@@ -77,6 +78,7 @@ def test_the_sector_has_keys_sharing_a_name(sector: KnowledgeGraph) -> None:
 def test_keyed_pages_are_the_limit_pages(sector: KnowledgeGraph, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(paging, "FIRST_BATCH", 3)
     monkeypatch.setattr(paging, "MAX_BATCH", 9)
+    monkeypatch.setattr(paging, "SPARSE", 1e-9)  # keyed whenever a batch found rows, to test the batches
     sector.refresh()
     total = len(sector.rows(name)[1])
     for limit, offset in ((40, 0), (40, 40), (25, 137), (1000, 0), (10, max(total - 5, 0)), (5, total + 3)):
@@ -103,6 +105,28 @@ def test_sparse_answers_fall_back_to_the_limit_page(sector: KnowledgeGraph) -> N
     assert sector.rows(saved.text, limit=10) == (["controllerName"], [])
 
 
+@pytest.mark.parametrize(("keys", "keyed"), [(20_000, False), (40_000, True)])
+def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, keyed: bool) -> None:
+    """The first batch (64 keys) finds 10 rows: 1,000 rows need about 6,300 more keys,
+    more than a quarter of 19,936 keys left, less than a quarter of 39,936."""
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(keys)])
+    batches: list[str] = []
+
+    def select(text: str):  # type: ignore[no-untyped-def]
+        batches.append(text)
+        return ["x"], [[ox.Literal("row")]] * (10 if len(batches) == 1 else 990)
+
+    page = paging.keyed_page(
+        "SELECT ?x WHERE { ?controller ?p ?x } ORDER BY ?controllerName ?x",
+        ("controller", "controllerName", "controllers"),
+        index,
+        select,
+        1000,
+    )
+    assert (page is not None) == keyed
+    assert len(batches) == (2 if keyed else 1)
+
+
 def test_only_questions_sorted_by_the_name_first_are_keyed() -> None:
     pair = ("controller", "controllerName", "controllers")
     body = "SELECT ?controllerName ?a WHERE { ?controller dpv:hasName ?controllerName }"
@@ -125,3 +149,66 @@ def test_a_bad_page_by_line_is_an_error() -> None:
         with pytest.raises(QueryError, match="page-by"):
             parse(f"#+ page-by: {line}\nSELECT * WHERE {{ ?s ?p ?o }}")
     assert parse("#+ page-by: ?r ?n recipients\nSELECT * WHERE { ?s ?p ?o }").page_by == ("r", "n", "recipients")
+
+
+def test_some_questions_have_a_keyed_form() -> None:
+    assert "transfers-without-mechanism" in WITH_FORM
+
+
+@pytest.mark.parametrize("name", WITH_FORM)
+def test_a_keyed_form_answers_as_its_question(sector: KnowledgeGraph, kg: KnowledgeGraph, name: str) -> None:
+    """Its whole answer, in order, on the synthetic sector and on the seeds."""
+    for graph in (sector, kg):
+        saved = graph.saved()[name]
+        bound = saved.bind({})
+        whole = graph.select(saved.text, bound)
+        assert graph.select(saved.keyed or "", bound) == whole, name
+    assert whole[1], f"{name} has no rows on the seeds to compare"
+
+
+@pytest.mark.parametrize("name", WITH_FORM)
+def test_keyed_pages_use_the_keyed_form(sector: KnowledgeGraph, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(paging, "SPARSE", 1e-9)
+    saved = sector.saved()[name]
+    asked: list[str] = []
+    select = sector.select
+    monkeypatch.setattr(sector, "select", lambda text, *a, **k: asked.append(text) or select(text, *a, **k))
+    sector.rows(name, limit=30)
+    head = (saved.keyed or "").split("WHERE {")[0]
+    assert asked and all(text.startswith(head) for text in asked), name
+
+
+@pytest.mark.parametrize(
+    ("header", "form", "words"),
+    [
+        ("", "SAME", "needs a page-by line"),
+        ("#+ page-by: ?controller ?controllerName\n", None, "cannot read its keyed form"),
+        (
+            "#+ page-by: ?controller ?controllerName\n",
+            "SELECT ?controllerName ?x WHERE { ?x ?p ?y } ORDER BY ?controllerName ?x",
+            "another SELECT clause or ORDER BY",
+        ),
+        (
+            "#+ page-by: ?controller ?controllerName\n",
+            "SELECT ?controllerName WHERE { ?x ?p ?y } ORDER BY ?controllerName",
+            "another SELECT clause or ORDER BY",
+        ),
+        (
+            "#+ page-by: ?controller ?controllerName\n",
+            "SELECT DISTINCT ?controllerName WHERE { ?x ?p ?y } ORDER BY DESC(?controllerName)",
+            "another SELECT clause or ORDER BY",
+        ),
+    ],
+)
+def test_a_keyed_form_must_be_the_same_question(tmp_path, header: str, form: str | None, words: str) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "SELECT DISTINCT ?controllerName WHERE {\n  ?controller dpv:hasName ?controllerName\n} ORDER BY ?controllerName"
+    )
+    (tmp_path / "keyed").mkdir()
+    if form is not None:
+        (tmp_path / "keyed" / "q.rq").write_text(query if form == "SAME" else form, "utf-8")
+    text = f"{header}#+ keyed-form: keyed/q.rq\n{query}"
+    with pytest.raises(QueryError, match=words):
+        parse(text, "q", tmp_path / "q.rq")
+    (tmp_path / "keyed" / "q.rq").write_text("# the same, keyed\n" + query.replace("\n", " "), "utf-8")
+    assert parse(f"#+ page-by: ?controller ?controllerName\n{text}", "q", tmp_path / "q.rq").keyed
