@@ -55,8 +55,14 @@ INDEXES = {
 """The keys of each kind with their names, in the order a question's ORDER BY sorts them:
 data controllers, and recipients of some activity."""
 
-FIRST_BATCH = 64
-"""Keys in the first batch; later batches are sized from the rows seen so far."""
+FIRST_BATCH = 16
+"""Keys in the first batch; later batches are sized from the rows seen so far. Small, for
+questions with many rows per key (a batch of 64 recipients took 200 ms at 10,000
+controllers for `data-reaching-recipients`, where 16 give a page of 1,000 rows in 55 ms)."""
+GROWTH = 32
+"""A batch has at most GROWTH times the keys of the one before."""
+SAMPLE = 64
+"""Keys read, while no rows are found, before the plain page is chosen instead."""
 SPARSE = 4
 """The plain page is used once more than 1/SPARSE of the remaining keys would be needed."""
 MAX_BATCH = 800
@@ -132,9 +138,12 @@ def keyed_page(
         rate = len(rows) / pos
         left = len(index) - pos
         wanted = math.inf if rate == 0 else (need - len(rows)) / rate
-        if wanted > left / SPARSE:
+        if wanted > left / SPARSE and (rate > 0 or pos >= SAMPLE):
             return None
-        size = max(FIRST_BATCH, min(math.ceil(wanted * 1.5) + 1, 8 * size, MAX_BATCH))
+        # No rows yet: read up to the sample, then decide; else 1.5 times the keys still
+        # wanted at the rate so far, growing at most GROWTH-fold a batch.
+        grown = SAMPLE - pos if rate == 0 else min(math.ceil(wanted * 1.5) + 1, GROWTH * size)
+        size = max(FIRST_BATCH, min(grown, MAX_BATCH))
     if names is None:
         names, _ = select(with_values(text, [key, name], []))
     return names, rows[offset:need]

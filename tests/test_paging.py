@@ -101,14 +101,16 @@ def test_sparse_answers_fall_back_to_the_limit_page(sector: KnowledgeGraph) -> N
 
     index = sector.key_index()
     assert paging.keyed_page(saved.text, saved.page_by, index, select, 10) is None
-    assert len(queries) == 1  # one batch found nothing: the rest are not read batch by batch
+    # The first SAMPLE keys found nothing: the rest are not read batch by batch.
+    assert sum(text.count("(<") for text in queries) == paging.SAMPLE
     assert sector.rows(saved.text, limit=10) == (["controllerName"], [])
 
 
 @pytest.mark.parametrize(("keys", "keyed"), [(20_000, False), (40_000, True)])
-def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, keyed: bool) -> None:
-    """The first batch (64 keys) finds 10 rows: 1,000 rows need about 6,300 more keys,
+def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, keyed: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A first batch of 64 keys finds 10 rows: 1,000 rows need about 6,300 more keys,
     more than a quarter of 19,936 keys left, less than a quarter of 39,936."""
+    monkeypatch.setattr(paging, "FIRST_BATCH", 64)
     index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(keys)])
     batches: list[str] = []
 
