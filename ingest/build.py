@@ -8,7 +8,10 @@ good build in place.
 
 Records are checked and mapped to TriG text in worker processes (one per core), in
 chunks whose text the build writes in record order; no record graph is held in
-memory, so the build's memory does not grow with the number of records.
+memory, so the build's memory does not grow with the number of records. A worker writes
+its chunk's text to a part file in a temporary folder beside the dataset, and the build
+appends the parts to the dataset in the kernel (``os.sendfile``), instead of receiving
+the text through a pipe and writing it again (11 GB for 100,000 records).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -79,6 +84,8 @@ class Chunk:
     """Some records mapped: their TriG text and what the rest of the build needs from them."""
 
     text: bytes = b""
+    part: str | None = None
+    """The file holding ``text`` instead, when a worker process mapped the chunk."""
     records: int = 0
     activities: int = 0
     triples: int = 0
@@ -113,13 +120,41 @@ def _map_chunk(files: list[Path]) -> Chunk:
     return out
 
 
-def _mapped_chunks(files: list[Path], workers: int) -> Iterator[Chunk]:
+def _map_chunk_to_part(files: list[Path]) -> Chunk:
+    """:func:`_map_chunk` in a worker process, its text written to a part file."""
+    out = _map_chunk(files)
+    if out.text:
+        fd, part = tempfile.mkstemp(suffix=".trig", dir=_context["parts"])
+        with os.fdopen(fd, "wb") as f:
+            f.write(out.text)
+        out.text, out.part = b"", part
+    return out
+
+
+def _mapped_chunks(files: list[Path], workers: int, parts: Path) -> Iterator[Chunk]:
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     if workers <= 1 or len(files) < SERIAL_BELOW:
         yield from map(_map_chunk, chunks)
         return
+    _context["parts"] = parts
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_map_chunk, chunks)
+        yield from pool.imap(_map_chunk_to_part, chunks)
+
+
+def _append(out: IO[bytes], chunk: Chunk) -> None:
+    """Write the chunk's text, or append its part file (and remove it)."""
+    if chunk.part is None:
+        out.write(chunk.text)
+        return
+    out.flush()
+    with open(chunk.part, "rb") as part:
+        size, sent, fd = os.fstat(part.fileno()).st_size, 0, out.fileno()
+        while sent < size:
+            n = os.sendfile(fd, part.fileno(), sent, size - sent)
+            if n == 0:
+                raise OSError(f"could not append {chunk.part}: the file ended early")
+            sent += n
+    os.unlink(chunk.part)
 
 
 def context_store(paths: Paths, progress: Progress) -> ox.Store:
@@ -161,7 +196,11 @@ def _write_dataset(
     vocab, registry = _checkers(paths)
     _context.update(paths=paths, vocab=vocab, registry=registry, eea=eea_codes(store))
     progress("checking and mapping records")
-    return write_dataset(out, store, paths, _mapped_chunks(files, workers), len(files), progress)
+    parts = Path(tempfile.mkdtemp(prefix=f".{paths.dataset.name}.parts.", dir=paths.dataset.parent))
+    try:
+        return write_dataset(out, store, paths, _mapped_chunks(files, workers, parts), len(files), progress)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
 
 
 def write_dataset(
@@ -184,7 +223,7 @@ def write_dataset(
             if cid in controllers:
                 raise RecordError(f"controller id {cid!r} is also the id in {controllers[cid]}", file=path)
             controllers[cid] = path
-        out.write(chunk.text)
+        _append(out, chunk)
         records += chunk.records
         activities += chunk.activities
         triples += chunk.triples

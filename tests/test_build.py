@@ -117,3 +117,52 @@ def test_inferred_closure_is_owlrl_s_and_covers_every_concept(kg) -> None:  # ty
            } LIMIT 5"""
     )[1]
     assert not missing
+
+
+def _quads_without_blank_nodes(dataset: Path) -> set[str]:
+    import pyoxigraph as ox
+
+    return {
+        str(q)
+        for q in ox.parse(path=str(dataset), format=ox.RdfFormat.TRIG)
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+
+
+@pytest.fixture
+def seed_project(tmp_path: Path) -> Paths:
+    from tests.conftest import ROOT, make_project
+
+    return make_project(tmp_path / "seeds", ROOT / "data" / "records", ROOT / "data" / "policies")
+
+
+def test_worker_processes_write_the_dataset_the_building_process_writes(seed_project: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The five seed records in chunks of two, mapped in two worker processes whose part
+    files are appended, against the same records mapped in the building process."""
+    import ingest.build
+
+    serial = build(seed_project, workers=1)
+    alone = _quads_without_blank_nodes(seed_project.dataset)
+    monkeypatch.setattr(ingest.build, "CHUNK", 2)
+    monkeypatch.setattr(ingest.build, "SERIAL_BELOW", 0)
+    pooled = build(seed_project, workers=2)
+    assert (pooled.records, pooled.activities, pooled.quads) == (serial.records, serial.activities, serial.quads)
+    assert _quads_without_blank_nodes(seed_project.dataset) == alone
+    assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
+
+
+def test_a_failed_build_in_worker_processes_leaves_no_parts(seed_project: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ingest.build
+
+    build(seed_project)
+    before = seed_project.dataset.read_bytes()
+    monkeypatch.setattr(ingest.build, "CHUNK", 1)
+    monkeypatch.setattr(ingest.build, "SERIAL_BELOW", 0)
+    last = sorted(seed_project.records.glob("*.yaml"))[-1]
+    text = last.read_text("utf-8")
+    quote = text.split('quote: "', 1)[1].split('"', 1)[0]
+    last.write_text(text.replace(f'quote: "{quote}"', 'quote: "not a sentence of this policy"', 1), "utf-8")
+    with pytest.raises(QuoteNotFound):
+        build(seed_project, workers=2)
+    assert seed_project.dataset.read_bytes() == before
+    assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
