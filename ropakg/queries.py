@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from ropakg.errors import QueryError
 from ropakg.namespaces import expand
-from ropakg.sparql import order_keys, select_clause
+from ropakg.sparql import check_syntax, order_keys, select_clause
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(iri|string|date|integer|decimal)\s*(?:=\s*(.*?))?\s*$")
@@ -175,6 +175,7 @@ def _keyed_form(ref: str, text: str, page_by: tuple[str, str, str] | None, path:
         raise QueryError(f"cannot read its keyed form {ref!r}: {exc}", file=path) from None
     if select_clause(keyed) != select_clause(text) or order_keys(keyed) != order_keys(text):
         raise QueryError(f"its keyed form {ref!r} has another SELECT clause or ORDER BY than the question", file=path)
+    check_syntax(keyed, file=str(form))  # errors name the keyed form's own line
     return keyed
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from bench import synthetic
 from ropakg import paging
-from ropakg.errors import QueryError
+from ropakg.errors import QueryError, QuerySyntaxError
 from ropakg.namespaces import DPV, PREFIXES
 from ropakg.paths import Paths
 from ropakg.queries import library, parse
@@ -177,7 +177,8 @@ def test_keyed_pages_use_the_keyed_form(sector: KnowledgeGraph, name: str, monke
     monkeypatch.setattr(sector, "select", lambda text, *a, **k: asked.append(text) or select(text, *a, **k))
     sector.rows(name, limit=30)
     head = (saved.keyed or "").split("WHERE {")[0]
-    assert asked and all(text.startswith(head) for text in asked), name
+    batches = [text for text in asked if "VALUES (?controller ?controllerName)" in text]
+    assert batches and all(text.startswith(head) for text in batches), name
 
 
 @pytest.mark.parametrize(
@@ -212,5 +213,9 @@ def test_a_keyed_form_must_be_the_same_question(tmp_path, header: str, form: str
     text = f"{header}#+ keyed-form: keyed/q.rq\n{query}"
     with pytest.raises(QueryError, match=words):
         parse(text, "q", tmp_path / "q.rq")
+    broken = "# the same, keyed\n" + query.replace("?controller dpv:hasName", "?controller dpv:hasName dpv:")
+    (tmp_path / "keyed" / "q.rq").write_text(broken, "utf-8")
+    with pytest.raises(QuerySyntaxError, match=r"keyed[/\\]q\.rq:3:"):
+        parse(f"#+ page-by: ?controller ?controllerName\n{text}", "q", tmp_path / "q.rq")
     (tmp_path / "keyed" / "q.rq").write_text("# the same, keyed\n" + query.replace("\n", " "), "utf-8")
     assert parse(f"#+ page-by: ?controller ?controllerName\n{text}", "q", tmp_path / "q.rq").keyed
