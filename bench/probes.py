@@ -45,8 +45,9 @@ def normal_text(value: Any) -> str:
     return " | ".join(sorted(s.split(" | "))) if " | " in s else s
 
 
-def digest(rows: list[tuple[str, ...]]) -> str:
-    return hashlib.sha256(json.dumps(sorted(rows)).encode("utf-8")).hexdigest()[:16]
+def digest(rows: list[tuple[str, ...]], ordered: bool = False) -> str:
+    """A short hash of rows of text: of the sorted rows, or of the rows in their order (a page)."""
+    return hashlib.sha256(json.dumps(rows if ordered else sorted(rows)).encode("utf-8")).hexdigest()[:16]
 
 
 def build(root: str, build_dir: str) -> None:
@@ -138,10 +139,11 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
     saved = library(paths.queries)
     values = json.loads(params)
     started = time.perf_counter()
+    from ropakg.api import PAGE_SIZE
+    from ropakg.sparql import paginate
+
     if engine == "oxigraph":
         from ropakg import kept
-        from ropakg.api import PAGE_SIZE
-        from ropakg.sparql import paginate
         from ropakg.store import load
         from ropakg.workloads import first_page
 
@@ -187,10 +189,20 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
             float(limit),
         )
         figures: dict[str, Any] = {"ms": ms} if ms is None else {"ms": ms, "rows": len(rows), "digest": digest(rows)}
+        if engine == "rdflib":
+            # The same page as the app asks Oxigraph for, with rdflib evaluating the LIMIT query.
+            page_ms, page_rows = _timed(
+                partial(run, paginate(question.text, PAGE_SIZE), bound), min(3, int(repeat)), float(limit)
+            )
+            figures["page_ms"] = page_ms
+            if page_ms is not None:
+                figures["page_digest"] = digest(page_rows, ordered=True)
         if engine == "oxigraph":
             # What the app and a notebook ask for: the first page, LIMIT applied by the engine.
             page_ms, page = _timed(partial(first_page, kg, name, **given), int(repeat), float(limit))
             figures["page_ms"] = page_ms
+            if page_ms is not None:
+                figures["page_digest"] = digest([tuple(normal_text(to_python(c)) for c in r) for r in page[1]], True)
             if question.kept and page_ms is not None:
                 # The first of the runs computed the whole answer and kept it; the later read
                 # it. What the first ask after a build costs: the engine's LIMIT page, once.

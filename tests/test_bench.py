@@ -159,6 +159,10 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     compared = [name for name, q in rdflib_answers.items() if q["ms"] is not None]
     assert len(compared) >= len(rdflib_answers) // 2
     assert [n for n in compared if rdflib_answers[n]["digest"] != ox_answers[n]["digest"]] == []
+    # rdflib's LIMIT page is the first page the app gets from Oxigraph: same rows, same order.
+    paged = [name for name, q in rdflib_answers.items() if q["page_ms"] is not None]
+    assert len(paged) >= len(rdflib_answers) // 2
+    assert [n for n in paged if rdflib_answers[n]["page_digest"] != ox_answers[n]["page_digest"]] == []
     for name in ox_answers:
         assert f"| {name} |" in text
     # Kept answers were read from beside the probe's build, and equal the engine's LIMIT page.
@@ -234,12 +238,60 @@ def test_report_shows_a_question_that_was_stopped() -> None:
         },
     }  # fmt: skip
     text = report([result], machine, None)
-    assert "| slow | – | > 30 s | (same) | – | > 30 s |" in text and "| quick | 3 | 40.0 | (same) | – | 50.0 |" in text
-    assert "| keyed | 9 | 8.0 | 70.0 | yes | 90.0 |" in text and "took 12.0 ms" in text
-    assert "| counted | 4 | 2.0 (kept) | 800.0 | yes | 900.0 |" in text
+    assert "| slow | – | > 30 s | (same) | – | not run | – | – | > 30 s |" in text
+    assert "| quick | 3 | 40.0 | (same) | – | not run | – | – | 50.0 |" in text
+    assert "| keyed | 9 | 8.0 | 70.0 | yes | not run | – | – | 90.0 |" in text and "took 12.0 ms" in text
+    assert "| counted | 4 | 2.0 (kept) | 800.0 | yes | not run | – | – | 900.0 |" in text
     assert "keyed and kept pages equal to LIMIT pages: 2 of 2" in text
     assert "1 of 4 over 100 ms (slow > 30 s, stopped);" in text
     assert "kept answers, first ask after a build: slowest 800.0 ms (counted)" in text
     result["questions"]["oxigraph"]["keyed"]["page_same"] = False
-    assert "| keyed | 9 | 8.0 | 70.0 | NO | 90.0 |" in report([result], machine, None)
+    assert "| keyed | 9 | 8.0 | 70.0 | NO | not run | – | – | 90.0 |" in report([result], machine, None)
     assert "slowest > 30 s, stopped (slow)" in text and "slowest inf" not in text and "**fail**" in text
+
+
+def test_report_compares_pages_and_answers_with_rdflib() -> None:
+    """Each question's first page beside rdflib's LIMIT page, and the two ratio targets: a
+    ratio under 30× fails, a stopped rdflib shows only a lower bound, a different page fails."""
+    from bench.report import report
+
+    machine = {
+        "date": "d", "cpu": "c", "cores": 2, "memory_gib": 1, "os": "o", "python": "p",
+        "pyoxigraph": "x", "rdflib": "r", "load": 0.0,
+    }  # fmt: skip
+    ox = {
+        "fast": {"ms": 100.0, "page_ms": 10.0, "rows": 5, "digest": "a", "page_digest": "pa"},
+        "slow": {"ms": 200.0, "page_ms": 20.0, "rows": 5, "digest": "b", "page_digest": "pb"},
+    }
+    rd = {
+        "fast": {"ms": 5000.0, "page_ms": 4000.0, "rows": 5, "digest": "a", "page_digest": "pa"},
+        "slow": {"ms": None, "page_ms": 1000.0, "page_digest": "pb"},
+    }
+    result = {
+        "controllers": 10_000, "question_limit": 30.0, "repeat": 1, "core_quads": 1,
+        "build": None, "rdflib_build": None, "validate": None, "pyshacl": None, "app": None,
+        "questions": {"oxigraph": ox, "rdflib": rd, "oxigraph_load_s": 1.0},
+    }  # fmt: skip
+    text = report([result], machine, None)
+    assert "| fast | 5 | 10.0 | (same) | – | 4,000 | 400× | yes | 100.0 | 5,000 | 50× | yes |" in text
+    assert "| slow | 5 | 20.0 | (same) | – | 1,000 | 50× | yes | 200.0 | > 30 s | ≥ 150× | – |" in text
+    page_row = next(line for line in text.splitlines() if line.startswith("| ≥ 30×") and "first page" in line)
+    whole_row = next(line for line in text.splitlines() if "whole answer |" in line and line.startswith("| ≥ 30×"))
+    assert "least 50.0× (slow) of 2 measured" in page_row and page_row.endswith("| pass |")
+    assert "1 with rdflib stopped at 30 s (all ≥ 30×)" in whole_row and whole_row.endswith("| pass |")
+    rd["fast"]["ms"] = 2000.0  # 20×
+    whole_row = next(
+        line for line in report([result], machine, None).splitlines() if line.startswith("| ≥ 30×") and "whole" in line
+    )
+    assert "1 under 30× (fast 20.0×)" in whole_row and whole_row.endswith("| **fail** |")
+    rd["fast"]["page_digest"] = "other"
+    text = report([result], machine, None)
+    assert "| fast | 5 | 10.0 | (same) | – | 4,000 | 400× | NO |" in text
+    page_row = next(line for line in text.splitlines() if line.startswith("| ≥ 30×") and "first page" in line)
+    assert "answers DIFFER" in page_row and page_row.endswith("| **fail** |")
+    rd["slow"]["ms"], ox["slow"]["ms"] = None, 2000.0  # stopped at 30 s: at least 15×, not shown
+    rd["fast"]["ms"] = 5000.0
+    whole_row = next(
+        line for line in report([result], machine, None).splitlines() if line.startswith("| ≥ 30×") and "whole" in line
+    )
+    assert "too soon to show 30×: slow" in whole_row and whole_row.endswith("| – |")
