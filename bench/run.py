@@ -106,7 +106,7 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     }
     step("rdflib", out)
     if with_rdflib:
-        overall = args.rdflib_timeout + 40 * args.question_limit
+        overall = args.rdflib_timeout + 80 * args.question_limit  # a whole answer and a page per question
         rd = probe("queries", "rdflib", str(core.dataset), str(root), str(args.repeat), limit, params, timeout=overall)
         questions.update(
             rdflib=rd.result.get("queries"), rdflib_load_s=rd.result.get("load_s"), rdflib_peak_bytes=rd.peak_bytes
