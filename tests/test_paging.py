@@ -219,3 +219,26 @@ def test_a_keyed_form_must_be_the_same_question(tmp_path, header: str, form: str
         parse(f"#+ page-by: ?controller ?controllerName\n{text}", "q", tmp_path / "q.rq")
     (tmp_path / "keyed" / "q.rq").write_text("# the same, keyed\n" + query.replace("\n", " "), "utf-8")
     assert parse(f"#+ page-by: ?controller ?controllerName\n{text}", "q", tmp_path / "q.rq").keyed
+
+
+def test_a_question_is_read_again_when_it_or_its_keyed_form_changes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Questions are parsed once and kept while their text and their keyed form's text stay
+    the same; an edit to either is seen on the next ask, a broken keyed form is an error."""
+    query = "SELECT ?controllerName WHERE {\n  ?controller dpv:hasName ?controllerName\n} ORDER BY ?controllerName"
+    (tmp_path / "keyed").mkdir()
+    form = tmp_path / "keyed" / "q.rq"
+    form.write_text("# keyed\n" + query, "utf-8")
+    question = tmp_path / "q.rq"
+    question.write_text(f"#+ title: One\n#+ page-by: ?controller ?controllerName\n#+ keyed-form: keyed/q.rq\n{query}")
+    first = library(tmp_path)["q"]
+    assert library(tmp_path)["q"] is first and first.title == "One"
+    form.write_text("# keyed, edited\n" + query, "utf-8")
+    assert library(tmp_path)["q"].keyed == "# keyed, edited\n" + query
+    question.write_text(question.read_text("utf-8").replace("One", "Two"), "utf-8")
+    assert library(tmp_path)["q"].title == "Two"
+    form.write_text("# keyed\nSELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", "utf-8")
+    with pytest.raises(QueryError, match="another SELECT clause"):
+        library(tmp_path)
+    form.unlink()
+    with pytest.raises(QueryError, match="cannot read its keyed form"):
+        library(tmp_path)
