@@ -159,8 +159,11 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
             kg.key_index(kind)  # read once per loaded graph; timed apart from the questions
         index_ms = (time.perf_counter() - index_started) * 1000
 
+        def as_text(rows: list[list[Any]]) -> list[tuple[str, ...]]:
+            return [tuple(normal_text(to_python(c)) for c in row) for row in rows]
+
         def run(text: str, bound: dict[str, Any]) -> list[tuple[str, ...]]:
-            return [tuple(normal_text(to_python(c)) for c in row) for row in kg.select(text, bound)[1]]
+            return as_text(kg.select(text, bound)[1])
 
     else:
         import rdflib
@@ -201,7 +204,7 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
             page_ms, page = _timed(partial(first_page, kg, name, **given), int(repeat), float(limit))
             figures["page_ms"] = page_ms
             if page_ms is not None:
-                figures["page_digest"] = digest([tuple(normal_text(to_python(c)) for c in r) for r in page[1]], True)
+                figures["page_digest"] = digest(as_text(page[1]), ordered=True)
             if question.kept and page_ms is not None:
                 # The first of the runs computed the whole answer and kept it; the later read
                 # it. What the first ask after a build costs: the engine's LIMIT page, once.

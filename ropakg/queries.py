@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -117,15 +118,7 @@ def _default(text: str) -> str:
 def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuery:
     meta: dict[str, str] = {}
     params: list[Param] = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        m = _HEADER.match(line)
-        if not m:
-            continue
-        key, value = m.group(1).lower(), m.group(2).strip()
+    for key, value in _headers(text):
         if key == "params":
             for part in filter(None, (p.strip() for p in value.split(";"))):
                 pm = _PARAM.match(part)
@@ -202,18 +195,23 @@ def _parsed(path: Path) -> SavedQuery:
     return saved
 
 
-def _header(text: str, key: str) -> str | None:
-    """A header line's value, read as :func:`parse` reads the header (up to the first line
-    that is not a comment)."""
+def _headers(text: str) -> Iterator[tuple[str, str]]:
+    """The ``#+ key: value`` lines of a question's header (the comments before its first
+    other line), as (lower-case key, value)."""
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
                 break
             continue
         m = _HEADER.match(line)
-        if m and m.group(1).lower() == key:
-            return m.group(2).strip()
-    return None
+        if m:
+            yield m.group(1).lower(), m.group(2).strip()
+
+
+def _header(text: str, key: str) -> str | None:
+    """One header line's value as :func:`parse` takes it (the last such line), None where
+    the header has none."""
+    return dict(_headers(text)).get(key)
 
 
 def _read(path: Path) -> str | None:
