@@ -128,9 +128,12 @@ class GraphAPI(ABC):
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and limit is not None:
             form = saved.keyed or saved.text
-            page = keyed_page(form, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
-            if page is not None:
-                return page
+            known = (form, tuple(sorted((k, str(to_term(v))) for k, v in bound.items())))
+            if known not in index.sparse:
+                page = keyed_page(form, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
+                if page is not None:
+                    return page
+                index.sparse.add(known)
         return self.select(text, bound, file=file)
 
     def key_index(self, kind: str = "controllers") -> KeyIndex | None:

@@ -233,6 +233,9 @@ def resolve(ref: str, folder: Path, stdin_text: str | None = None) -> SavedQuery
             raise QueryError("query file not found", file=path) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"cannot read query file: {exc}", file=path) from None
+    own = folder / f"{ref}.rq"
+    if path.name == ref and own.is_file():
+        return _parsed(own)  # only this question's file (and keyed form) is read
     saved = library(folder)
     if ref in saved:
         return saved[ref]

@@ -8,6 +8,7 @@ message into a :class:`QuerySyntaxError` with line and column.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ropakg.errors import QueryError, QuerySyntaxError
 
@@ -33,6 +34,7 @@ def keywords(query: str) -> list[tuple[str, int, int]]:
     return out
 
 
+@lru_cache(maxsize=256)  # a query that passed passes again; a refused one raises each time
 def check_query(query: str) -> None:
     """Refuse SPARQL Update and SERVICE; raise :class:`QueryError` naming line and column.
 
@@ -232,6 +234,7 @@ def _modifiers(tail: str) -> tuple[str, dict[str, int]]:
     return _MODIFIER.sub("", tail), found
 
 
+@lru_cache(maxsize=256)  # pages of saved questions are asked again and again
 def paginate(query: str, limit: int | None, offset: int = 0) -> str:
     """The query with ``LIMIT``/``OFFSET`` so that the engine returns only one page.
 

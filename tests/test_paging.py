@@ -106,6 +106,37 @@ def test_sparse_answers_fall_back_to_the_limit_page(sector: KnowledgeGraph) -> N
     assert sector.rows(saved.text, limit=10) == (["controllerName"], [])
 
 
+def test_a_question_found_sparse_goes_to_the_limit_page_until_the_graph_changes(sector: KnowledgeGraph, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "#+ page-by: ?controller ?controllerName\n"
+        "SELECT ?controllerName WHERE { ?controller a dpv:DataController ; dpv:hasName ?controllerName "
+        "FILTER(CONTAINS(?controllerName, ?part)) } ORDER BY ?controllerName"
+    )
+    asked: list[str] = []
+    select = sector.select
+
+    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(sparql)
+        return select(sparql, *args, **kwargs)
+
+    monkeypatch.setattr(sector, "select", counted)
+    sector.refresh()
+    first = sector.rows(text, limit=10, part="no such name")
+    assert len(asked) > 1  # the sample of keys, then the plain page
+    asked.clear()
+    assert sector.rows(text, limit=10, part="no such name") == first == (["controllerName"], [])
+    assert len(asked) == 1 and "VALUES" not in asked[0]
+    # Other parameters are another question: its pages are keyed.
+    asked.clear()
+    names, rows = sector.rows(text, limit=10, part="")
+    assert len(rows) == 10 and all("VALUES" in q for q in asked)
+    # A changed graph is looked at again.
+    sector.refresh()
+    asked.clear()
+    sector.rows(text, limit=10, part="no such name")
+    assert len(asked) > 1
+
+
 @pytest.mark.parametrize(("keys", "keyed"), [(20_000, False), (40_000, True)])
 def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, keyed: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A first batch of 64 keys finds 10 rows: 1,000 rows need about 6,300 more keys,
