@@ -43,8 +43,8 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from functools import lru_cache
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ropakg.sparql import has_window, order_keys, paginate, projection, with_values

@@ -106,7 +106,7 @@ def test_sparse_answers_fall_back_to_the_limit_page(sector: KnowledgeGraph) -> N
     assert sector.rows(saved.text, limit=10) == (["controllerName"], [])
 
 
-def test_a_question_found_sparse_goes_to_the_limit_page_until_the_graph_changes(sector: KnowledgeGraph, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_found_sparse_goes_to_the_limit_page_until_the_graph_changes(sector, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     text = (
         "#+ page-by: ?controller ?controllerName\n"
         "SELECT ?controllerName WHERE { ?controller a dpv:DataController ; dpv:hasName ?controllerName "
@@ -128,7 +128,7 @@ def test_a_question_found_sparse_goes_to_the_limit_page_until_the_graph_changes(
     assert len(asked) == 1 and "VALUES" not in asked[0]
     # Other parameters are another question: its pages are keyed.
     asked.clear()
-    names, rows = sector.rows(text, limit=10, part="")
+    _, rows = sector.rows(text, limit=10, part="")
     assert len(rows) == 10 and all("VALUES" in q for q in asked)
     # A changed graph is looked at again.
     sector.refresh()
