@@ -9,6 +9,7 @@ several.
 from __future__ import annotations
 
 import io
+import itertools
 
 import pyoxigraph as ox
 import pytest
@@ -79,6 +80,8 @@ def test_keyed_pages_are_the_limit_pages(sector: KnowledgeGraph, name: str, monk
     monkeypatch.setattr(paging, "FIRST_BATCH", 3)
     monkeypatch.setattr(paging, "MAX_BATCH", 9)
     monkeypatch.setattr(paging, "SPARSE", 1e-9)  # keyed whenever a batch found rows, to test the batches
+    monkeypatch.setattr(paging, "PART", 2)  # batches split into up to 3 parts evaluated at once
+    monkeypatch.setattr(paging, "WORKERS", 3)
     sector.refresh()
     total = len(sector.rows(name)[1])
     for limit, offset in ((40, 0), (40, 40), (25, 137), (1000, 0), (10, max(total - 5, 0)), (5, total + 3)):
@@ -142,6 +145,7 @@ def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, k
     """A first batch of 64 keys finds 10 rows: 1,000 rows need about 6,300 more keys,
     more than a quarter of 19,936 keys left, less than a quarter of 39,936."""
     monkeypatch.setattr(paging, "FIRST_BATCH", 64)
+    monkeypatch.setattr(paging, "WORKERS", 1)  # one query a batch
     index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(keys)])
     batches: list[str] = []
 
@@ -273,3 +277,18 @@ def test_a_question_is_read_again_when_it_or_its_keyed_form_changes(tmp_path) ->
     form.unlink()
     with pytest.raises(QueryError, match="cannot read its keyed form"):
         library(tmp_path)
+
+
+@pytest.mark.parametrize(("start", "end", "workers"), [(0, 10, 4), (3, 200, 2), (0, 1, 4), (50, 333, 3), (0, 640, 4)])
+def test_a_batch_is_split_into_parts_that_end_where_names_change(
+    start: int, end: int, workers: int, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(paging, "WORKERS", workers)
+    # Every name is shared by three keys in a row.
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i // 3:06d}")) for i in range(1000)])
+    start, end = index.batch_end(0, start) if start else 0, index.batch_end(0, end)
+    parts = paging._parts(index, start, end)
+    assert parts[0][0] == start and parts[-1][1] == end
+    assert all(a < b for a, b in parts) and all(b == c for (_, b), (c, _) in itertools.pairwise(parts))
+    assert all(b % 3 == 0 or b == len(index) for _, b in parts)  # no name group is cut
+    assert len(parts) == min(workers, max((end - start) // paging.PART, 1))
