@@ -280,8 +280,10 @@ def _questions(r: dict[str, Any]) -> list[str]:
         "LIMIT, run once (for a kept question, what its first ask after a build costs), and whether it has the "
         "same rows in the same order. **rdflib LIMIT page**: the question with LIMIT 1000 through rdflib (one "
         "run), and whether its rows, as text, are the Oxigraph first page's in the same order. **Whole answer**: "
-        "every row converted to Python values, as the rdflib column. Same answer: the sorted rows of the whole "
-        "answer, as text, are equal."
+        "every row as Python values: `kg.answer(name)` (built key by key, batches evaluated at once, for "
+        "questions that declare `page-by`, unless they say `whole-answer: one-query`; read from the engine's "
+        "TSV; for a kept question, computed, not read from where it is kept), and rdflib's rows with "
+        "`toPython()` of each value. Same answer: the sorted rows of the whole answer, as text, are equal."
         + (
             f" The controllers and recipients in name order, which keyed pages read once per loaded graph, took "
             f"{_ms(q['oxigraph_index_ms'])} ms."

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from ropakg import kept
 from ropakg.errors import QueryError
 from ropakg.namespaces import ID, compact
-from ropakg.paging import KeyIndex, keyed_page, page_by
+from ropakg.paging import KeyIndex, keyed_answer, keyed_page, page_by
 from ropakg.queries import SavedQuery, library, parse, resolve
 from ropakg.sparql import bind_values, count_query, paginate
 from ropakg.terms import to_python, to_term
@@ -136,6 +136,51 @@ class GraphAPI(ABC):
                 index.sparse.add(known)
         return self.select(text, bound, file=file)
 
+    def select_values(
+        self, sparql: str, params: dict[str, Any] | None = None, *, file: str | None = None
+    ) -> tuple[list[str], list[list[Any]], list[set[str]]]:
+        """Run a SELECT; variable names, rows of Python values (:func:`ropakg.terms.to_python`)
+        and each column's IRIs."""
+        names, rows = self.select(sparql, params, file=file)
+        return _values(names, rows)
+
+    def answer(self, name_or_sparql: str, **params: Any) -> Rows:
+        """Every row of a saved question (by name) or SPARQL as Python values: IRIs as
+        strings, typed literals converted (what :meth:`query` puts in its DataFrame).
+
+        A question declaring ``page-by`` is answered controller by controller on the
+        embedded store, batches evaluated at once, one per core (:mod:`ropakg.paging`:
+        the same rows in the same order), unless its answer is sparse among the controllers.
+
+        >>> names, rows = kg.answer("data-subjects")  # doctest: +SKIP
+        """
+        saved = self.resolve(name_or_sparql)
+        bound = saved.bind(params) if saved.params or saved.path else params
+        names, rows, _ = self.whole(saved, bound)
+        return names, rows
+
+    def whole(self, saved: SavedQuery, bound: dict[str, Any]) -> tuple[list[str], list[list[Any]], list[set[str]]]:
+        """A resolved question's whole answer with its parameters bound: as :meth:`answer`,
+        with each column's IRIs."""
+        file = str(saved.path) if saved.path else None
+        if kept.applies(self, saved):
+            return _values(*kept.answer(self, saved, lambda: self.select(saved.text, bound, file=file)))
+        variables = page_by(saved.text, saved.page_by)
+        index = self.key_index(variables[2]) if variables else None
+        if variables and index is not None and not saved.one_query:
+            form = saved.keyed or saved.text
+            known = ("answer", form, tuple(sorted((k, str(to_term(v))) for k, v in bound.items())))
+            if known not in index.sparse:
+                parts = keyed_answer(form, variables, index, lambda q: self.select_values(q, bound, file=file))
+                if parts is not None:
+                    iris: list[set[str]] = [set() for _ in parts[0][0]]
+                    for _, _, found in parts:
+                        for column, more in zip(iris, found, strict=True):
+                            column |= more
+                    return parts[0][0], [row for part in parts for row in part[1]], iris
+                index.sparse.add(known)
+        return self.select_values(saved.text, bound, file=file)
+
     def key_index(self, kind: str = "controllers") -> KeyIndex | None:
         """The keys of a kind (``controllers``, ``recipients``) in name order, for pages built
         key by key (:mod:`ropakg.paging`); None where pages are always the engine's LIMIT/OFFSET."""
@@ -174,8 +219,14 @@ class GraphAPI(ABC):
         >>> kg.query("controllers-using-processor", recipient="org:google-llc")  # doctest: +SKIP
         >>> kg.query("personal-data", limit=1000)                             # doctest: +SKIP
         """
+        lang = self.lang if labels is None or labels is True else labels
+        if limit is None and not offset:
+            saved = self.resolve(name_or_sparql)
+            names, values, iris = self.whole(saved, saved.bind(params) if saved.params or saved.path else params)
+            frame = pd.DataFrame(values, columns=names)
+            return frame if lang is False or frame.empty else self._labelled(frame, iris, str(lang))
         names, rows = self.rows(name_or_sparql, limit=limit, offset=offset, **params)
-        return self.table(names, rows, self.lang if labels is None or labels is True else labels)
+        return self.table(names, rows, lang)
 
     def table(self, names: list[str], rows: list[list[Any]], labels: str | bool = False) -> pd.DataFrame:
         """Rows of RDF terms (as ``select`` gives them) as a DataFrame of Python values,
@@ -215,12 +266,14 @@ class GraphAPI(ABC):
         A cell that is an IRI gets its label; IRIs inside a text cell (several values
         joined with `` | ``) are each replaced by theirs.
         """
+        return self._labelled(frame, _values(list(frame.columns), rows)[2], lang)
+
+    def _labelled(self, frame: pd.DataFrame, whole_iris: list[set[str]], lang: str) -> pd.DataFrame:
+        """:meth:`with_labels`, given each column's cells that are IRIs."""
         iri_columns = []
         iris: set[str] = set()
-        for i, column in enumerate(frame.columns):
-            cells = [row[i] for row in rows]
-            whole = {t.value for t in cells if isinstance(t, ox.NamedNode)}
-            inside = {m for t in cells if isinstance(t, ox.Literal) for m in _IRI_IN_TEXT.findall(t.value)}
+        for column, whole in zip(frame.columns, whole_iris, strict=True):
+            inside = {m for v in frame[column] if isinstance(v, str) for m in _IRI_IN_TEXT.findall(v)} - whole
             if whole or inside:
                 iri_columns.append(column)
                 iris |= whole | inside
@@ -329,6 +382,12 @@ SELECT ?s ?st ?edge ?o ?ot WHERE {
   }
 }
 """
+
+
+def _values(names: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]], list[set[str]]]:
+    """Rows of terms as Python values, and each column's IRIs."""
+    iris = [{row[i].value for row in rows if isinstance(row[i], ox.NamedNode)} for i in range(len(names))]
+    return names, [[to_python(t) for t in row] for row in rows], iris
 
 
 def _check_lang(lang: str) -> str:

@@ -47,7 +47,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from ropakg.sparql import has_window, order_keys, paginate, projection, with_values
 
@@ -78,11 +78,16 @@ and 1,500 values (a batch of 1,500 took 4.3 s where 800 took 0.16 s, on 10,000 c
 WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 """Parts of a batch evaluated at once: one per core, at most 4 (two parts of 320 controllers
 took 52 to 61 ms on 2 cores where one after the other took 104 to 111 ms)."""
+DENSE = 1.0
+"""A whole answer is built key by key where the first keys have at least this many rows a
+key on average; a sparser answer is cheaper as one query over the whole graph."""
 PART = 64
 """A batch is split only into parts of at least this many keys."""
 
 Rows = tuple[list[str], list[list[Any]]]
 Select = Callable[[str], Rows]
+Answer = TypeVar("Answer", bound=tuple[Any, ...])
+"""What a batch's query gives: variable names and rows first (terms, or Python values with more)."""
 
 
 class KeyIndex:
@@ -109,7 +114,29 @@ class KeyIndex:
         return self.ends[bisect_left(self.ends, want)]
 
 
-@lru_cache(maxsize=256)  # a question's text is read again for each of its pages
+def keyed_answer(
+    text: str, variables: tuple[str, str, str], index: KeyIndex, select: Callable[[str], Answer]
+) -> list[Answer] | None:
+    """The whole answer as the answers of batches of keys, in order (their rows, one batch
+    after the other, are the question's rows in its order), the batches evaluated at once,
+    one per core; None where the plain answer is cheaper: the first :data:`SAMPLE` keys have
+    fewer than :data:`DENSE` rows a key."""
+    key, name, _ = variables
+
+    def batch(start: int, end: int) -> str:
+        return with_values(text, [key, name], [[str(k), str(n)] for k, n in index.pairs[start:end]])
+
+    end = index.batch_end(0, SAMPLE)
+    first = select(batch(0, end))
+    if end < len(index) and len(first[1]) < DENSE * end:
+        return None
+    bounds = []
+    while end < len(index):
+        bounds.append((end, index.batch_end(end, MAX_BATCH)))
+        end = bounds[-1][1]
+    return [first, *_evaluate(select, [batch(a, b) for a, b in bounds])]
+
+
 def _parts(index: KeyIndex, start: int, end: int) -> list[tuple[int, int]]:
     """Keys ``start`` to ``end`` as up to :data:`WORKERS` runs of at least :data:`PART` keys,
     each ending where a name group ends."""
@@ -126,7 +153,7 @@ def _parts(index: KeyIndex, start: int, end: int) -> list[tuple[int, int]]:
 _POOL: ThreadPoolExecutor | None = None
 
 
-def _evaluate(select: Select, texts: list[str]) -> list[Rows]:
+def _evaluate(select: Callable[[str], Answer], texts: list[str]) -> list[Answer]:
     """Each query's answer, in order; several at once on threads (the engine evaluates a
     query without holding Python's global lock)."""
     global _POOL
@@ -137,6 +164,7 @@ def _evaluate(select: Select, texts: list[str]) -> list[Rows]:
     return list(_POOL.map(select, texts))
 
 
+@lru_cache(maxsize=256)  # a question's text is read again for each of its pages
 def page_by(text: str, variables: tuple[str, str, str] | None) -> tuple[str, str, str] | None:
     """The question's page-by variables if its text allows keyed pages, else None.
 

@@ -12,6 +12,8 @@ lets pages be built controller by controller (:mod:`ropakg.paging`; ``... recipi
 the variables: recipient by recipient). ``keyed-form: keyed/<name>.rq`` names the same
 question written to start from that key, which keyed pages use instead of the question's
 text: same SELECT clause and ORDER BY, and the same answer (``tests/test_paging.py``).
+Whole answers of such questions are built key by key too, unless ``whole-answer: one-query``
+says one query over the whole graph is faster for it.
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ class SavedQuery:
     """The same question written to start from the page-by key, used for keyed pages only
     (``#+ keyed-form: keyed/<name>.rq``, beside the question): the engine plans a query
     once, so the form that looks a batch of keys up fast can be slow for the whole answer."""
+    one_query: bool = False
+    """Its whole answer is one query over the whole graph even though it pages by key
+    (``#+ whole-answer: one-query``): measured faster than batches of keys for it."""
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Parameter values by name, converted, with defaults; errors name the parameter."""
@@ -141,6 +146,11 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
     if kept and params:
         raise QueryError("a kept answer is for the whole graph: a question with params cannot be kept", file=path)
     keyed = _keyed_form(meta["keyed-form"], text, page_by, path) if "keyed-form" in meta else None
+    whole = meta.get("whole-answer")
+    if whole not in (None, "one-query", "by-key"):
+        raise QueryError(f"bad whole-answer line {whole!r} (want: one-query or by-key)", file=path)
+    if whole and page_by is None:
+        raise QueryError("a whole-answer line is for questions with a page-by line", file=path)
     return SavedQuery(
         name,
         path,
@@ -151,6 +161,7 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
         page_by,
         kept == "build",
         keyed,
+        whole == "one-query",
     )
 
 

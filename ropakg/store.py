@@ -22,7 +22,7 @@ from ropakg.namespaces import GRAPH, PREFIXES
 from ropakg.paging import INDEXES, KeyIndex
 from ropakg.paths import Paths
 from ropakg.sparql import bind_values, check_query, syntax_error
-from ropakg.terms import XSD, to_python, to_term
+from ropakg.terms import XSD, to_python, to_term, tsv_values
 
 __all__ = ["KnowledgeGraph", "load", "rows_as_json", "to_python", "to_term"]
 
@@ -71,6 +71,24 @@ class KnowledgeGraph(GraphAPI):
         self, sparql: str, params: dict[str, Any] | None = None, *, file: str | None = None
     ) -> tuple[list[str], list[list[Any]]]:
         """Run a SELECT; return variable names and rows of Oxigraph terms."""
+        result = self._solutions(sparql, params, file)
+        names = [v.value for v in result.variables]
+        # A solution iterates over its values in the order of ``variables`` (None where
+        # unbound); that is ~10x faster than looking each value up by name.
+        return names, [list(row) for row in result]
+
+    def select_values(
+        self, sparql: str, params: dict[str, Any] | None = None, *, file: str | None = None
+    ) -> tuple[list[str], list[list[Any]], list[set[str]]]:
+        """Run a SELECT; variable names, rows of Python values, each column's IRIs. The
+        engine writes the answer as TSV, read back without a Python term per cell."""
+        result = self._solutions(sparql, params, file)
+        try:
+            return tsv_values(result.serialize(format=ox.QueryResultsFormat.TSV) or b"")
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}", file=file) from None
+
+    def _solutions(self, sparql: str, params: dict[str, Any] | None, file: str | None) -> ox.QuerySolutions:
         check_query(sparql)
         terms = {k: to_term(v) for k, v in (params or {}).items()}
         try:
@@ -81,10 +99,7 @@ class KnowledgeGraph(GraphAPI):
             raise QueryError(f"query failed: {exc}", file=file) from None
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT queries give tables; use construct() or ask()", file=file)
-        names = [v.value for v in result.variables]
-        # A solution iterates over its values in the order of ``variables`` (None where
-        # unbound); that is ~10x faster than looking each value up by name.
-        return names, [list(row) for row in result]
+        return result
 
     def _run(self, sparql: str, terms: dict[str, Any]) -> Any:
         run = partial(self.store.query, prefixes=PREFIXES, use_default_graph_as_union=True)

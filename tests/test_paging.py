@@ -292,3 +292,51 @@ def test_a_batch_is_split_into_parts_that_end_where_names_change(
     assert all(a < b for a, b in parts) and all(b == c for (_, b), (c, _) in itertools.pairwise(parts))
     assert all(b % 3 == 0 or b == len(index) for _, b in parts)  # no name group is cut
     assert len(parts) == min(workers, max((end - start) // paging.PART, 1))
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_a_whole_answer_built_key_by_key_is_the_plain_answer(sector: KnowledgeGraph, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(paging, "SAMPLE", 6)
+    monkeypatch.setattr(paging, "MAX_BATCH", 9)  # about 14 batches, evaluated 3 at a time
+    monkeypatch.setattr(paging, "WORKERS", 3)
+    monkeypatch.setattr(paging, "DENSE", 0)  # by key even where the answer is sparse
+    sector.refresh()
+    saved = sector.resolve(name)
+    plain = sector.select_values(saved.text)
+    batches: list[str] = []
+    select_values = sector.select_values
+
+    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        batches.append(sparql)
+        return select_values(sparql, *args, **kwargs)
+
+    monkeypatch.setattr(sector, "select_values", counted)
+    whole = sector.whole(saved, {})
+    assert whole == plain
+    keyed = f"VALUES (?{saved.page_by[0]} ?{saved.page_by[1]})"
+    if saved.one_query:
+        assert len(batches) == 1 and keyed not in batches[0]
+    else:
+        assert len(batches) > 1 and all(keyed in b for b in batches)
+
+
+def test_a_sparse_whole_answer_is_one_query(sector: KnowledgeGraph, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(paging, "SAMPLE", 6)
+    sector.refresh()
+    text = (
+        "#+ page-by: ?controller ?controllerName\n"
+        "SELECT ?controllerName WHERE { ?controller a dpv:DataController ; dpv:hasName ?controllerName "
+        "FILTER(STRENDS(STR(?controller), '7')) } ORDER BY ?controllerName"
+    )
+    asked: list[str] = []
+    select_values = sector.select_values
+
+    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(sparql)
+        return select_values(sparql, *args, **kwargs)
+
+    monkeypatch.setattr(sector, "select_values", counted)
+    names, rows = sector.answer(text)
+    assert len(rows) == 12 and len(asked) == 2 and "VALUES" in asked[0] and "VALUES" not in asked[1]
+    asked.clear()
+    assert sector.answer(text) == (names, rows) and len(asked) == 1  # known sparse: straight to one query
