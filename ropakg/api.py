@@ -113,7 +113,7 @@ class GraphAPI(ABC):
         sorts the whole answer. Parameters as for :meth:`query`.
         """
         saved = self.resolve(name_or_sparql)
-        bound = saved.bind(params) if saved.params or saved.path else params
+        bound = _bind(saved, params)
         return self.page(saved, bound, limit=limit, offset=offset)
 
     def page(self, saved: SavedQuery, bound: dict[str, Any], *, limit: int | None = None, offset: int = 0) -> Rows:
@@ -128,7 +128,7 @@ class GraphAPI(ABC):
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and limit is not None:
             form = saved.keyed or saved.text
-            known = (form, tuple(sorted((k, str(to_term(v))) for k, v in bound.items())))
+            known = _asked("page", form, bound)
             if known not in index.sparse:
                 page = keyed_page(form, variables, index, lambda q: self.select(q, bound, file=file), limit, offset)
                 if page is not None:
@@ -155,7 +155,7 @@ class GraphAPI(ABC):
         >>> names, rows = kg.answer("data-subjects")  # doctest: +SKIP
         """
         saved = self.resolve(name_or_sparql)
-        bound = saved.bind(params) if saved.params or saved.path else params
+        bound = _bind(saved, params)
         names, rows, _ = self.whole(saved, bound)
         return names, rows
 
@@ -169,7 +169,7 @@ class GraphAPI(ABC):
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and not saved.one_query:
             form = saved.keyed or saved.text
-            known = ("answer", form, tuple(sorted((k, str(to_term(v))) for k, v in bound.items())))
+            known = _asked("answer", form, bound)
             if known not in index.sparse:
                 parts = keyed_answer(form, variables, index, lambda q: self.select_values(q, bound, file=file))
                 if parts is not None:
@@ -189,7 +189,7 @@ class GraphAPI(ABC):
     def count(self, name_or_sparql: str, **params: Any) -> int:
         """How many rows the whole answer has (counted by the engine, without sorting)."""
         saved = self.resolve(name_or_sparql)
-        bound = saved.bind(params) if saved.params or saved.path else params
+        bound = _bind(saved, params)
         # Parameters are bound inside the counted query (VALUES), where its variables live.
         text = bind_values(saved.text, {k: str(to_term(v)) for k, v in bound.items()})
         _, rows = self.select(count_query(text), file=str(saved.path) if saved.path else None)
@@ -222,7 +222,7 @@ class GraphAPI(ABC):
         lang = self.lang if labels is None or labels is True else labels
         if limit is None and not offset:
             saved = self.resolve(name_or_sparql)
-            names, values, iris = self.whole(saved, saved.bind(params) if saved.params or saved.path else params)
+            names, values, iris = self.whole(saved, _bind(saved, params))
             frame = pd.DataFrame(values, columns=names)
             return frame if lang is False or frame.empty else self._labelled(frame, iris, str(lang))
         names, rows = self.rows(name_or_sparql, limit=limit, offset=offset, **params)
@@ -382,6 +382,17 @@ SELECT ?s ?st ?edge ?o ?ot WHERE {
   }
 }
 """
+
+
+def _bind(saved: SavedQuery, params: dict[str, Any]) -> dict[str, Any]:
+    """A saved question's parameters checked and converted; ad hoc SPARQL's as given."""
+    return saved.bind(params) if saved.params or saved.path else params
+
+
+def _asked(what: str, form: str, bound: dict[str, Any]) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What a key index remembers a question by when it is found sparse: pages or whole
+    answers, the text asked and its bound parameters."""
+    return what, form, tuple(sorted((k, str(to_term(v))) for k, v in bound.items()))
 
 
 def _values(names: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]], list[set[str]]]:

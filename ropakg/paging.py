@@ -121,10 +121,9 @@ def keyed_answer(
     after the other, are the question's rows in its order), the batches evaluated at once,
     one per core; None where the plain answer is cheaper: the first :data:`SAMPLE` keys have
     fewer than :data:`DENSE` rows a key."""
-    key, name, _ = variables
 
     def batch(start: int, end: int) -> str:
-        return with_values(text, [key, name], [[str(k), str(n)] for k, n in index.pairs[start:end]])
+        return _batch(text, variables, index, start, end)
 
     end = index.batch_end(0, SAMPLE)
     first = select(batch(0, end))
@@ -135,6 +134,11 @@ def keyed_answer(
         bounds.append((end, index.batch_end(end, MAX_BATCH)))
         end = bounds[-1][1]
     return [first, *_evaluate(select, [batch(a, b) for a, b in bounds])]
+
+
+def _batch(text: str, variables: tuple[str, str, str], index: KeyIndex, start: int, end: int) -> str:
+    """The question for keys ``start`` to ``end``: they and their names bound with VALUES."""
+    return with_values(text, list(variables[:2]), [[str(k), str(n)] for k, n in index.pairs[start:end]])
 
 
 def _parts(index: KeyIndex, start: int, end: int) -> list[tuple[int, int]]:
@@ -202,10 +206,7 @@ def keyed_page(
         # The batch's rows are in the question's order: only its first rows can be needed.
         # A large batch is split into parts evaluated at once, one per core; the parts'
         # rows, taken in key order, are the batch's rows.
-        texts = [
-            paginate(with_values(text, [key, name], [[str(k), str(n)] for k, n in index.pairs[a:b]]), need - len(rows))
-            for a, b in _parts(index, pos, end)
-        ]
+        texts = [paginate(_batch(text, variables, index, a, b), need - len(rows)) for a, b in _parts(index, pos, end)]
         for answer in _evaluate(select, texts):
             names = answer[0]
             rows.extend(answer[1][: max(need - len(rows), 0)])

@@ -109,20 +109,26 @@ def test_sparse_answers_fall_back_to_the_limit_page(sector: KnowledgeGraph) -> N
     assert sector.rows(saved.text, limit=10) == (["controllerName"], [])
 
 
+def _asked(monkeypatch, kg: KnowledgeGraph, method: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The queries ``kg.<method>`` is asked from now on, in order."""
+    asked: list[str] = []
+    original = getattr(kg, method)
+
+    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(sparql)
+        return original(sparql, *args, **kwargs)
+
+    monkeypatch.setattr(kg, method, counted)
+    return asked
+
+
 def test_a_question_found_sparse_goes_to_the_limit_page_until_the_graph_changes(sector, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     text = (
         "#+ page-by: ?controller ?controllerName\n"
         "SELECT ?controllerName WHERE { ?controller a dpv:DataController ; dpv:hasName ?controllerName "
         "FILTER(CONTAINS(?controllerName, ?part)) } ORDER BY ?controllerName"
     )
-    asked: list[str] = []
-    select = sector.select
-
-    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
-        asked.append(sparql)
-        return select(sparql, *args, **kwargs)
-
-    monkeypatch.setattr(sector, "select", counted)
+    asked = _asked(monkeypatch, sector, "select")
     sector.refresh()
     first = sector.rows(text, limit=10, part="no such name")
     assert len(asked) > 1  # the sample of keys, then the plain page
@@ -303,14 +309,7 @@ def test_a_whole_answer_built_key_by_key_is_the_plain_answer(sector: KnowledgeGr
     sector.refresh()
     saved = sector.resolve(name)
     plain = sector.select_values(saved.text)
-    batches: list[str] = []
-    select_values = sector.select_values
-
-    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
-        batches.append(sparql)
-        return select_values(sparql, *args, **kwargs)
-
-    monkeypatch.setattr(sector, "select_values", counted)
+    batches = _asked(monkeypatch, sector, "select_values")
     whole = sector.whole(saved, {})
     assert whole == plain
     keyed = f"VALUES (?{saved.page_by[0]} ?{saved.page_by[1]})"
@@ -328,14 +327,7 @@ def test_a_sparse_whole_answer_is_one_query(sector: KnowledgeGraph, monkeypatch)
         "SELECT ?controllerName WHERE { ?controller a dpv:DataController ; dpv:hasName ?controllerName "
         "FILTER(STRENDS(STR(?controller), '7')) } ORDER BY ?controllerName"
     )
-    asked: list[str] = []
-    select_values = sector.select_values
-
-    def counted(sparql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
-        asked.append(sparql)
-        return select_values(sparql, *args, **kwargs)
-
-    monkeypatch.setattr(sector, "select_values", counted)
+    asked = _asked(monkeypatch, sector, "select_values")
     names, rows = sector.answer(text)
     assert len(rows) == 12 and len(asked) == 2 and "VALUES" in asked[0] and "VALUES" not in asked[1]
     asked.clear()
