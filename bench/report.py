@@ -269,20 +269,26 @@ def _questions(r: dict[str, Any]) -> list[str]:
         "",
         f"## Saved questions at {r['controllers']:,} controllers",
         "",
-        f"Median of up to {r['repeat']} runs on Oxigraph in memory and of up to {min(3, r['repeat'])} through "
-        f"rdflib's `Dataset.query` (in memory, stopped after {limit:.0f} s; no more runs once they add up to that). "
-        "**First page**: `kg.rows(name, limit=1000)`, what the app and a notebook ask for "
+        f"Median of {r['repeat']} runs on Oxigraph in memory and of {min(3, r['repeat'])} through "
+        f"rdflib's `Dataset.query` (in memory, stopped after {limit:.0f} s; no more runs once they add up to that)"
+        + (
+            f"; a question answered quickly is run again until its runs add up to {quick:g} s (at most 50 runs), "
+            "on both engines alike. "
+            if (quick := r.get("quick_seconds"))
+            else ". "
+        )
+        + "**First page**: `kg.rows(name, limit=1000)`, what the app and a notebook ask for "
         "(only the page is converted): built key by key for questions that declare `page-by` "
         "(`ropakg.paging`); for the aggregates that declare `kept: build` (marked *kept*), a slice of the whole "
         "answer, computed on the first ask after a build and kept beside it (`ropakg.kept`; the first of the runs "
         "computes it); otherwise the engine "
         "evaluates and sorts the whole answer and applies LIMIT; **LIMIT page**: the same page with the engine's "
-        "LIMIT, run once (for a kept question, what its first ask after a build costs), and whether it has the "
-        "same rows in the same order. **rdflib LIMIT page**: the question with LIMIT 1000 through rdflib (one "
-        "run), and whether its rows, as text, are the Oxigraph first page's in the same order. **Whole answer**: "
-        "every row as Python values: `kg.answer(name)` (built key by key, batches evaluated at once, for "
-        "questions that declare `page-by`, unless they say `whole-answer: one-query`; read from the engine's "
-        "TSV; for a kept question, computed, not read from where it is kept), and rdflib's rows with "
+        "LIMIT, run once unless quick (for a kept question, what its first ask after a build costs), and "
+        "whether it has the same rows in the same order. **rdflib LIMIT page**: the question with LIMIT 1000 "
+        "through rdflib, and whether its rows, as text, are the Oxigraph first page's in the same order. "
+        "**Whole answer**: every row as Python values: `kg.answer(name)` (built key by key, batches evaluated "
+        "at once, for questions that declare `page-by`, unless they say `whole-answer: one-query`; read from "
+        "the engine's TSV; for a kept question, computed, not read from where it is kept), and rdflib's rows with "
         "`toPython()` of each value. Same answer: the sorted rows of the whole answer, as text, are equal."
         + (
             f" The controllers and recipients in name order, which keyed pages read once per loaded graph, took "

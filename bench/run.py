@@ -58,7 +58,12 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     """Every figure for a sector of ``n`` controllers (``step(name)`` reports progress)."""
     root = work / f"sector-{n}"
     with_rdflib = n <= args.rdflib_max
-    out: dict[str, Any] = {"controllers": n, "question_limit": args.question_limit, "repeat": args.repeat}
+    out: dict[str, Any] = {
+        "controllers": n,
+        "question_limit": args.question_limit,
+        "repeat": args.repeat,
+        "quick_seconds": args.quick_seconds,
+    }
 
     step("records", out)
     started = time.perf_counter()
@@ -95,6 +100,7 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
         str(args.repeat),
         limit,
         params,
+        str(args.quick_seconds),
         timeout=args.build_timeout * 4,
     )
     questions: dict[str, Any] = {
@@ -106,8 +112,18 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
     }
     step("rdflib", out)
     if with_rdflib:
-        overall = args.rdflib_timeout + 80 * args.question_limit  # a whole answer and a page per question
-        rd = probe("queries", "rdflib", str(core.dataset), str(root), str(args.repeat), limit, params, timeout=overall)
+        overall = args.rdflib_timeout + 120 * args.question_limit  # a whole answer and a page per question
+        rd = probe(
+            "queries",
+            "rdflib",
+            str(core.dataset),
+            str(root),
+            str(args.repeat),
+            limit,
+            params,
+            str(args.quick_seconds),
+            timeout=overall,
+        )
         questions.update(
             rdflib=rd.result.get("queries"), rdflib_load_s=rd.result.get("load_s"), rdflib_peak_bytes=rd.peak_bytes
         )
@@ -152,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--question-limit", type=float, default=60, help="seconds for one question on rdflib")
     parser.add_argument("--build-timeout", type=float, default=1800)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--quick-seconds",
+        type=float,
+        default=0.25,
+        help="repeat a question's timing until its runs add up to this (at most 50 runs)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2, help="processes writing the synthetic records")
     parser.add_argument("--draft-policies", type=int, default=200, help="policies to draft (0: none)")

@@ -186,6 +186,15 @@ def page_by(text: str, variables: tuple[str, str, str] | None) -> tuple[str, str
     return variables if projected is not None and projected <= sorted_by else None
 
 
+def margin(rows: int) -> float:
+    """How many more keys than the rate so far says a batch takes, after ``rows`` rows: the
+    rate's relative error shrinks as one over the square root of the rows it is counted
+    from, so the margin is two such errors, between 5% and 50%. (A flat 50% read 630 keys
+    where 460 gave the last 440 rows of transfers-without-mechanism's first page at 10,000
+    controllers: 100 to 88 ms.)"""
+    return min(1.5, max(1.05, 1 + 2 / math.sqrt(max(rows, 1))))
+
+
 def keyed_page(
     text: str,
     variables: tuple[str, str, str],
@@ -218,9 +227,9 @@ def keyed_page(
         wanted = math.inf if rate == 0 else (need - len(rows)) / rate
         if wanted > left / SPARSE and (rate > 0 or pos >= SAMPLE):
             return None
-        # No rows yet: read up to the sample, then decide; else 1.5 times the keys still
-        # wanted at the rate so far, growing at most GROWTH-fold a batch.
-        grown = SAMPLE - pos if rate == 0 else min(math.ceil(wanted * 1.5) + 1, GROWTH * size)
+        # No rows yet: read up to the sample, then decide; else the keys still wanted at
+        # the rate so far, with a margin for the rate's error, growing at most GROWTH-fold.
+        grown = SAMPLE - pos if rate == 0 else min(math.ceil(wanted * margin(len(rows))) + 1, GROWTH * size)
         size = max(FIRST_BATCH, min(grown, MAX_BATCH))
     if names is None:
         names, _ = select(with_values(text, [key, name], []))

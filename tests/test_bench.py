@@ -139,7 +139,18 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     from ropakg.queries import library
 
     out = tmp_path / "RESULTS.md"
-    args = ["--sizes", "20", "--repeat", "1", "--question-limit", "10", "--rdflib-timeout", "300"]
+    args = [
+        "--sizes",
+        "20",
+        "--repeat",
+        "1",
+        "--quick-seconds",
+        "0",
+        "--question-limit",
+        "10",
+        "--rdflib-timeout",
+        "300",
+    ]
     assert main([*args, "--draft-policies", "3", "--work", str(tmp_path / "work"), "-o", str(out)]) == 0
     text = out.read_text("utf-8")
     for section in (

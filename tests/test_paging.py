@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
+import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from bench import synthetic
-from ropakg import paging
+from ropakg import paging, queries
 from ropakg.errors import QueryError, QuerySyntaxError
 from ropakg.namespaces import DPV, PREFIXES
 from ropakg.paths import Paths
@@ -285,6 +288,43 @@ def test_a_question_is_read_again_when_it_or_its_keyed_form_changes(tmp_path) ->
         library(tmp_path)
 
 
+def test_a_settled_question_is_known_by_its_file_signature_and_an_edit_is_seen(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A question and keyed form last changed well before they were read are not read again
+    while their stat signatures stay; an edit (a new modification time) is read on the next
+    ask, and a file changed just before it was read is read again on every ask."""
+    query = "SELECT ?controllerName WHERE {\n  ?controller dpv:hasName ?controllerName\n} ORDER BY ?controllerName"
+    (tmp_path / "keyed").mkdir()
+    form = tmp_path / "keyed" / "q.rq"
+    question = tmp_path / "q.rq"
+    form.write_text("# keyed\n" + query, "utf-8")
+    question.write_text(f"#+ title: One\n#+ page-by: ?controller ?controllerName\n#+ keyed-form: keyed/q.rq\n{query}")
+    reads: list[str] = []
+    real = Path.read_text
+
+    def counted(self: Path, *args: object, **kwargs: object) -> str:
+        reads.append(self.name)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    first = library(tmp_path)["q"]
+    assert library(tmp_path)["q"] is first and reads.count("q.rq") == 4  # just written: read each time
+    old = time.time_ns() - 10 * queries.SETTLED_NS
+    for path in (question, form):
+        os.utime(path, ns=(old, old))
+    library(tmp_path)
+    reads.clear()
+    assert library(tmp_path)["q"] is first and library(tmp_path)["q"] is first and not reads
+    question.write_text(real(question, "utf-8").replace("One", "Two"), "utf-8")
+    os.utime(question, ns=(old + 1, old + 1))  # an edit with a time of its own, settled
+    assert library(tmp_path)["q"].title == "Two" and reads
+    form.write_text("# keyed, edited\n" + query, "utf-8")
+    os.utime(form, ns=(old + 2, old + 2))
+    assert library(tmp_path)["q"].keyed == "# keyed, edited\n" + query
+    form.unlink()
+    with pytest.raises(QueryError, match="cannot read its keyed form"):
+        library(tmp_path)
+
+
 @pytest.mark.parametrize(("start", "end", "workers"), [(0, 10, 4), (3, 200, 2), (0, 1, 4), (50, 333, 3), (0, 640, 4)])
 def test_a_batch_is_split_into_parts_that_end_where_names_change(
     start: int, end: int, workers: int, monkeypatch
@@ -332,3 +372,13 @@ def test_a_sparse_whole_answer_is_one_query(sector: KnowledgeGraph, monkeypatch)
     assert len(rows) == 12 and len(asked) == 2 and "VALUES" in asked[0] and "VALUES" not in asked[1]
     asked.clear()
     assert sector.answer(text) == (names, rows) and len(asked) == 1  # known sparse: straight to one query
+
+
+@pytest.mark.parametrize(
+    ("rows", "low", "high"),
+    [(0, 1.5, 1.5), (1, 1.5, 1.5), (16, 1.5, 1.5), (100, 1.19, 1.21), (557, 1.08, 1.09), (10**6, 1.05, 1.05)],
+)
+def test_the_margin_of_a_batch_shrinks_with_the_rows_its_rate_is_counted_from(
+    rows: int, low: float, high: float
+) -> None:
+    assert low <= paging.margin(rows) <= high

@@ -107,3 +107,41 @@ def test_a_whole_table_has_the_labels_of_a_paged_one(kg: KnowledgeGraph, name: s
 def test_a_bad_whole_answer_line_is_an_error(header: str, words: str) -> None:
     with pytest.raises(QueryError, match=words):
         parse(header + "SELECT ?name WHERE { ?controller dpv:hasName ?name } ORDER BY ?name")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_answers_at_once_leaves_the_collector_as_it_found_it(enabled: bool) -> None:
+    """The cycle collector is off while answers are read, on threads at once too, and is
+    left as it was: on again after the last reader, still off if it was off before."""
+    import gc
+    import threading
+
+    from ropakg import terms
+
+    seen: list[bool] = []
+    started, release = threading.Barrier(3), threading.Event()
+    real = terms._tsv_values
+
+    def slow(data: bytes) -> tuple[list[str], list[list[object]], list[set[str]]]:
+        seen.append(gc.isenabled())
+        started.wait(timeout=10)
+        release.wait(timeout=10)
+        return real(data)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(terms, "_tsv_values", slow)
+            readers = [threading.Thread(target=terms.tsv_values, args=(b"?x\n<urn:a>\n",)) for _ in range(2)]
+            for reader in readers:
+                reader.start()
+            started.wait(timeout=10)
+            assert seen == [False, False] and not gc.isenabled()
+            release.set()
+            for reader in readers:
+                reader.join(timeout=10)
+        assert gc.isenabled() is enabled and terms._PAUSES == 0
+        assert terms.tsv_values(b"?x\n<urn:a>\n")[1] == [["urn:a"]] and gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
