@@ -171,7 +171,13 @@ class GraphAPI(ABC):
             form = saved.keyed or saved.text
             known = _asked("answer", form, bound)
             if known not in index.sparse:
-                parts = keyed_answer(form, variables, index, lambda q: self.select_values(q, bound, file=file))
+                parts = keyed_answer(
+                    form,
+                    variables,
+                    index,
+                    lambda q: self.select_values(q, bound, file=file),
+                    lambda q: self.select(q, bound, file=file),
+                )
                 if parts is not None:
                     iris: list[set[str]] = [set() for _ in parts[0][0]]
                     for _, _, found in parts:

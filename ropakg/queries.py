@@ -34,6 +34,9 @@ from ropakg.errors import QueryError
 from ropakg.namespaces import expand
 from ropakg.sparql import check_syntax, order_keys, select_clause
 
+TABLE = re.compile(r"^[ \t]*#\+ table[ \t]*$", re.M)
+"""A keyed form's line ``#+ table`` before a subquery whose answer does not depend on the
+batch of keys (:func:`ropakg.paging.with_tables`)."""
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(iri|string|date|integer|decimal)\s*(?:=\s*(.*?))?\s*$")
 TYPES = ("iri", "string", "date", "integer", "decimal")
@@ -147,6 +150,10 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> SavedQuer
     if kept and params:
         raise QueryError("a kept answer is for the whole graph: a question with params cannot be kept", file=path)
     keyed = _keyed_form(meta["keyed-form"], text, page_by, path) if "keyed-form" in meta else None
+    if keyed and params and TABLE.search(keyed):
+        raise QueryError(
+            "its keyed form's tables are kept per loaded graph: a question with params cannot have them", file=path
+        )
     whole = meta.get("whole-answer")
     if whole not in (None, "one-query", "by-key"):
         raise QueryError(f"bad whole-answer line {whole!r} (want: one-query or by-key)", file=path)

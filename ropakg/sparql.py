@@ -132,9 +132,38 @@ def with_values(query: str, names: list[str], rows: list[list[str]], *, what: st
     at = where_brace(query)
     if at < 0:
         raise QueryError(f"cannot bind {what}: the query has no WHERE pattern")
+    return f"{query[: at + 1]} {values_block(names, rows)}{query[at + 1 :]}"
+
+
+def values_block(names: list[str], rows: list[list[str]]) -> str:
+    """``VALUES (?names...) { (row) ... }``; the terms in ``rows`` are already serialized.
+
+    >>> values_block(["s"], [["<urn:a>"]])
+    'VALUES (?s) { (<urn:a>) }'
+    """
     head = " ".join(f"?{name}" for name in names)
     body = " ".join(f"({' '.join(row)})" for row in rows)
-    return f"{query[: at + 1]} VALUES ({head}) {{ {body} }}{query[at + 1 :]}"
+    return f"VALUES ({head}) {{ {body} }}"
+
+
+def group_after(query: str, start: int) -> tuple[int, int]:
+    """The first group (``{ ... }``) that opens at or after offset ``start``, outside
+    strings, IRIs and comments: the offsets of its ``{`` and just after its ``}``.
+
+    >>> group_after('x { "}" { <a> } } y', 0)
+    (2, 17)
+    """
+    depth, opened = 0, -1
+    for m in _BRACES.finditer(query, start):
+        if m.group("brace") == "{":
+            if depth == 0:
+                opened = m.start()
+            depth += 1
+        elif m.group("brace") == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                return opened, m.end()
+    raise QueryError(f"no group after offset {start}")
 
 
 def check_syntax(query: str, *, file: str | None = None) -> None:

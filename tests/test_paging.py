@@ -13,6 +13,7 @@ import itertools
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -225,6 +226,61 @@ def test_keyed_pages_use_the_keyed_form(sector: KnowledgeGraph, name: str, monke
     assert batches and all(text.startswith(head) for text in batches), name
 
 
+def test_a_batch_binds_its_keys_at_each_keys_line_of_a_keyed_form() -> None:
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i}")) for i in range(4)])
+    variables = ("controller", "controllerName", "controllers")
+    marked = (
+        "SELECT ?controllerName WHERE {\n  {\n    #+ keys\n    ?a ?b ?c\n  } UNION {\n"
+        "    #+ keys\n    ?c ?d ?e\n  }\n} ORDER BY ?controllerName"
+    )
+    text = paging._batch(marked, variables, index, 1, 3)
+    block = 'VALUES (?controller ?controllerName) { (<urn:k1> "n1") (<urn:k2> "n2") }'
+    assert text.count(block) == 2 and "#+ keys" not in text
+    assert text.index(block) < text.index("UNION") < text.rindex(block)
+    # After other text on its line, "#+ keys" is a comment, not the mark.
+    once = paging._batch(marked.replace("{\n    #+ keys", "{ #+ keys", 1), variables, index, 1, 3)
+    assert once.count(block) == 1 and once.index("UNION") < once.index(block)
+    unmarked = "SELECT ?controllerName WHERE { ?a ?b ?c } ORDER BY ?controllerName"
+    bound = paging._batch(unmarked, variables, index, 1, 3)
+    assert bound == f"SELECT ?controllerName WHERE {{ {block} ?a ?b ?c }} ORDER BY ?controllerName"
+
+
+TABLED = """SELECT ?controllerName ?activity ?source WHERE {
+  #+ keys
+  ?controller dpv:hasName ?controllerName .
+  ?activity dpv:hasDataController ?controller ; dpv:hasDataSource ?source .
+  #+ table
+  { SELECT DISTINCT ?source WHERE { [] dpv:hasDataSource ?source FILTER(!STRENDS(STR(?source), "}")) } }
+} ORDER BY ?controllerName ?activity ?source"""
+
+
+def test_a_table_is_evaluated_once_per_loaded_graph_and_each_batch_has_its_rows(sector: KnowledgeGraph) -> None:
+    index = sector.key_index("controllers")
+    assert index is not None
+    index.tables.clear()
+    asked: list[str] = []
+
+    def select(text: str) -> tuple[list[str], list[list[Any]]]:
+        asked.append(text)
+        return sector.select(text)
+
+    def tables() -> list[str]:
+        return [text for text in asked if text.startswith("SELECT DISTINCT ?source")]
+
+    variables = ("controller", "controllerName", "controllers")
+    plain = sector.select(TABLED)
+    assert len(plain[1]) > 60
+    for limit in (7, 60, 7):
+        assert paging.keyed_page(TABLED, variables, index, select, limit) == (plain[0], plain[1][:limit])
+    assert len(tables()) == 1
+    batches = [text for text in asked if "VALUES (?controller ?controllerName)" in text]
+    assert len(batches) > 3 and all("{ SELECT * WHERE { VALUES (?source) {" in text for text in batches)
+    assert all("[] dpv:hasDataSource" not in text for text in batches)
+    sector.refresh()  # as after the store changed: the table is evaluated again
+    paging.keyed_page(TABLED, variables, sector.key_index("controllers"), select, 7)
+    assert len(tables()) == 2
+
+
 @pytest.mark.parametrize(
     ("header", "form", "words"),
     [
@@ -239,6 +295,12 @@ def test_keyed_pages_use_the_keyed_form(sector: KnowledgeGraph, name: str, monke
             "#+ page-by: ?controller ?controllerName\n",
             "SELECT ?controllerName WHERE { ?x ?p ?y } ORDER BY ?controllerName",
             "another SELECT clause or ORDER BY",
+        ),
+        (
+            "#+ page-by: ?controller ?controllerName\n#+ params: x: iri = urn:x\n",
+            "SELECT DISTINCT ?controllerName WHERE {\n  #+ table\n  { SELECT ?x WHERE { ?x ?p ?y } }\n} "
+            "ORDER BY ?controllerName",
+            "a question with params cannot have them",
         ),
         (
             "#+ page-by: ?controller ?controllerName\n",
