@@ -172,10 +172,12 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
         index_started = time.perf_counter()
         for kind in sorted({q.page_by[2] for q in saved.values() if q.page_by}):
             kg.key_index(kind)  # read once per loaded graph; timed apart from the questions
+        tables = 0
         for q in saved.values():  # so are the keyed forms' tables
             index = kg.key_index(q.page_by[2]) if q.page_by else None
             if q.keyed and index is not None and TABLE.search(q.keyed):
                 with_tables(q.keyed, index, kg.select)
+                tables += len(TABLE.findall(q.keyed))
         index_ms = (time.perf_counter() - index_started) * 1000
 
         def as_text(rows: list[list[Any]]) -> list[tuple[str, ...]]:
@@ -221,6 +223,7 @@ def queries(engine: str, dataset: str, root: str, repeat: str, limit: str, param
     out: dict[str, Any] = {"load_s": load_s, "queries": {}}
     if engine == "oxigraph":
         out["index_ms"] = index_ms
+        out["tables"] = tables
     for name, question in saved.items():
         given = {k: v for k, v in values.items() if k in {p.name for p in question.params}}
         bound = question.bind(given)

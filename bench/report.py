@@ -291,9 +291,15 @@ def _questions(r: dict[str, Any]) -> list[str]:
         "the engine's TSV; for a kept question, computed, not read from where it is kept), and rdflib's rows with "
         "`toPython()` of each value. Same answer: the sorted rows of the whole answer, as text, are equal."
         + (
-            f" The controllers and recipients in name order, and the keyed forms' tables (`#+ table`), which keyed "
-            "pages read once per loaded graph, took "
-            f"{_ms(q['oxigraph_index_ms'])} ms."
+            " The controllers and recipients in name order"
+            + (
+                f", and the keyed forms' {q['oxigraph_tables']} "
+                + ("table" if q["oxigraph_tables"] == 1 else "tables")
+                + " (`#+ table`),"
+                if q.get("oxigraph_tables")
+                else ","
+            )
+            + f" which keyed pages read once per loaded graph, took {_ms(q['oxigraph_index_ms'])} ms."
             if q.get("oxigraph_index_ms") is not None
             else ""
         ),

@@ -107,6 +107,7 @@ def run_size(n: int, work: Path, args: argparse.Namespace, step: Any) -> dict[st
         "oxigraph": ox.result.get("queries", {}),
         "oxigraph_load_s": ox.result.get("load_s"),
         "oxigraph_index_ms": ox.result.get("index_ms"),
+        "oxigraph_tables": ox.result.get("tables"),
         "oxigraph_peak_bytes": ox.peak_bytes,
         "oxigraph_error": ox.error,
     }
