@@ -112,11 +112,11 @@ class KeyIndex:
     def __init__(self, pairs: Sequence[Sequence[Any]]) -> None:
         self.pairs = [(k, n) for k, n in pairs]
         self.sparse: set[Any] = set()
+        """Questions (text and bound parameters) found too sparse for keyed pages on this
+        graph: their pages go straight to the plain page, without reading the sample again."""
         self.tables: dict[str, str] = {}
         """The keyed forms' tables (``#+ table``) evaluated on this graph, by their query:
         the group that replaces them (:func:`with_tables`)."""
-        """Questions (text and bound parameters) found too sparse for keyed pages on this
-        graph: their pages go straight to the plain page, without reading the sample again."""
         # Group ends: a batch may only end where the name's lexical form changes.
         self.ends = [
             i + 1
