@@ -36,6 +36,7 @@ from ingest.records import record_problems
 from ingest.reference import closure, dpv_extract, eea_codes, reference_graph, registry_keys
 from ingest.trig import TRIG_PREFIXES
 from ingest.vocab import Vocabulary
+from ropakg import collector
 from ropakg.engine import construct, ntriples
 from ropakg.errors import RecordError, RopaError
 from ropakg.files import write_atomically
@@ -98,7 +99,17 @@ _context: dict[str, Any] = {}
 
 
 def _map_chunk(files: list[Path]) -> Chunk:
-    """Check and map records (in a worker: the build set up :data:`_context` before forking)."""
+    """Check and map records (in a worker: the build set up :data:`_context` before forking).
+
+    Python's cycle collector is held off meanwhile: checking and mapping a record makes
+    no reference cycles, and the collections its allocations set off took 10-20 % of the
+    build's CPU time (10,000 records: 45 s of CPU without them, 50-59 s with them).
+    """
+    with collector.paused():
+        return _map_records(files)
+
+
+def _map_records(files: list[Path]) -> Chunk:
     paths, vocab, registry, eea = (_context[k] for k in ("paths", "vocab", "registry", "eea"))
     out = Chunk()
     parts: list[str] = []

@@ -166,3 +166,27 @@ def test_a_failed_build_in_worker_processes_leaves_no_parts(seed_project: Paths,
         build(seed_project, workers=2)
     assert seed_project.dataset.read_bytes() == before
     assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
+
+
+def test_checking_and_mapping_records_makes_no_reference_cycles(seed_project: Paths) -> None:
+    """The build holds the cycle collector off while it checks and maps records: that is
+    only safe while the records' objects are freed by their reference counts."""
+    import gc
+
+    import ingest.build as b
+
+    store = b.context_store(seed_project, lambda _msg: None)
+    vocab, registry = b._checkers(seed_project)
+    b._context.update(paths=seed_project, vocab=vocab, registry=registry, eea=b.eea_codes(store))
+    was = gc.isenabled()
+    try:
+        gc.collect()
+        gc.disable()
+        chunk = b._map_records(b.record_files(seed_project))
+        assert chunk.records == 5 and not chunk.problems
+        del chunk
+        assert gc.collect() == 0
+    finally:
+        b._context.clear()
+        if was:
+            gc.enable()

@@ -116,7 +116,7 @@ def test_reading_answers_at_once_leaves_the_collector_as_it_found_it(enabled: bo
     import gc
     import threading
 
-    from ropakg import terms
+    from ropakg import collector, terms
 
     seen: list[bool] = []
     started, release = threading.Barrier(3), threading.Event()
@@ -141,7 +141,7 @@ def test_reading_answers_at_once_leaves_the_collector_as_it_found_it(enabled: bo
             release.set()
             for reader in readers:
                 reader.join(timeout=10)
-        assert gc.isenabled() is enabled and terms._PAUSES == 0
+        assert gc.isenabled() is enabled and collector._PAUSES == 0
         assert terms.tsv_values(b"?x\n<urn:a>\n")[1] == [["urn:a"]] and gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
