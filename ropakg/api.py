@@ -168,7 +168,10 @@ class GraphAPI(ABC):
         variables = page_by(saved.text, saved.page_by)
         index = self.key_index(variables[2]) if variables else None
         if variables and index is not None and not saved.one_query:
-            form = saved.keyed or saved.text
+            # The question's own text, not its keyed form: a keyed form is written to fill
+            # a page from few keys (recipients at 10,000 controllers, whole answer by key:
+            # 1.0 s with the question's text, 1.6 s with its keyed form).
+            form = saved.text
             known = _asked("answer", form, bound)
             if known not in index.sparse:
                 parts = keyed_answer(

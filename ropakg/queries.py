@@ -12,7 +12,8 @@ lets pages be built controller by controller (:mod:`ropakg.paging`; ``... recipi
 the variables: recipient by recipient). ``keyed-form: keyed/<name>.rq`` names the same
 question written to start from that key, which keyed pages use instead of the question's
 text: same SELECT clause and ORDER BY, and the same answer (``tests/test_paging.py``).
-Whole answers of such questions are built key by key too, unless ``whole-answer: one-query``
+Whole answers of such questions are built key by key too, from the question's own text (a
+keyed form is written to fill one page from few keys), unless ``whole-answer: one-query``
 says one query over the whole graph is faster for it.
 """
 
