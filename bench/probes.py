@@ -123,17 +123,21 @@ def _timed(fn: Callable[[], Any], repeat: int, limit: float) -> tuple[float | No
     least ``repeat`` runs, more while they add up to less than :data:`QUICK_S`, none more
     once they add up to ``limit``.
 
-    Each run starts from the same heap: the previous run's result is let go and Python's
-    cycle collector run before the clock starts. Otherwise a run pays for its neighbours: a
-    full collection walks every object still held, and one that fell inside a first page at
-    10,000 controllers, with five whole answers held (900,000 objects), took 214 of its
-    277 ms, where the page takes 60 ms."""
+    Each run starts from the same heap: the previous run's result is let go before it
+    starts, and Python's cycle collector is run before the first. Otherwise a run pays for
+    its neighbours: a full collection walks every object still held, and one that fell
+    inside a first page at 10,000 controllers, with five whole answers held (900,000
+    objects), took 214 of its 277 ms, where the page takes 60 ms. Not before every run: a
+    full collection also empties the interpreter's free lists and the processor's caches,
+    which then cost a quick question's next run more than the question itself
+    (`technologies`' first page at 10,000 controllers: 0.74-0.86 ms with a collection before
+    every run, 0.18-0.36 ms with one before the first)."""
     times: list[float] = []
     result = None
     signal.signal(signal.SIGALRM, _alarm)
+    gc.collect()
     while len(times) < repeat or (sum(times) < QUICK_S * 1000 and len(times) < MAX_RUNS):
         result = None
-        gc.collect()
         signal.setitimer(signal.ITIMER_REAL, limit)
         started = time.perf_counter()
         try:
