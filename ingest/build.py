@@ -200,12 +200,17 @@ def _finish_context(store: ox.Store, paths: Paths, objects: set[str], progress: 
     _load_graph(store, closure(hierarchy), GRAPH.inferred)
 
 
+def _set_context(paths: Paths, store: ox.Store) -> None:
+    """What :func:`_map_chunk` reads from :data:`_context`, set before the workers fork."""
+    vocab, registry = _checkers(paths)
+    _context.update(paths=paths, vocab=vocab, registry=registry, eea=eea_codes(store))
+
+
 def _write_dataset(
     out: IO[bytes], paths: Paths, files: list[Path], workers: int, progress: Progress
 ) -> tuple[int, int, int]:
     store = context_store(paths, progress)
-    vocab, registry = _checkers(paths)
-    _context.update(paths=paths, vocab=vocab, registry=registry, eea=eea_codes(store))
+    _set_context(paths, store)
     progress("checking and mapping records")
     parts = Path(tempfile.mkdtemp(prefix=f".{paths.dataset.name}.parts.", dir=paths.dataset.parent))
     try:

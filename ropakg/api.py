@@ -171,11 +171,10 @@ class GraphAPI(ABC):
             # The question's own text, not its keyed form: a keyed form is written to fill
             # a page from few keys (recipients at 10,000 controllers, whole answer by key:
             # 1.0 s with the question's text, 1.6 s with its keyed form).
-            form = saved.text
-            known = _asked("answer", form, bound)
+            known = _asked("answer", saved.text, bound)
             if known not in index.sparse:
                 parts = keyed_answer(
-                    form,
+                    saved.text,
                     variables,
                     index,
                     lambda q: self.select_values(q, bound, file=file),

@@ -175,9 +175,7 @@ def test_checking_and_mapping_records_makes_no_reference_cycles(seed_project: Pa
 
     import ingest.build as b
 
-    store = b.context_store(seed_project, lambda _msg: None)
-    vocab, registry = b._checkers(seed_project)
-    b._context.update(paths=seed_project, vocab=vocab, registry=registry, eea=b.eea_codes(store))
+    b._set_context(seed_project, b.context_store(seed_project, lambda _msg: None))
     was = gc.isenabled()
     try:
         gc.collect()
