@@ -42,6 +42,7 @@ class _Loader(yaml.SafeLoader):
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
+_STR = "tag:yaml.org,2002:str"
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -87,18 +88,30 @@ if getattr(yaml, "__with_libyaml__", False):
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            # BaseResolver.resolve without the path resolvers, with the lists joined once.
+            # BaseResolver.resolve without the path resolvers, with the lists joined once;
+            # a plain scalar's tag is looked up once (keys repeat in every record).
             if kind is yaml.ScalarNode:
                 if implicit[0]:
-                    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
-                        if regexp.match(value):
-                            return str(tag)
-                return str(self.DEFAULT_SCALAR_TAG)
+                    tag = _PLAIN_TAGS.get(value)
+                    if tag is None:
+                        tag = _plain_tag(value)
+                        if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                            _PLAIN_TAGS[value] = tag
+                    return tag
+                return _STR
             return str(self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG)
+
+    _PLAIN_TAGS: dict[str, str] = {}
+    _PLAIN_TAGS_KEPT = 4096
+
+    def _plain_tag(value: str) -> str:
+        for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                return str(tag)
+        return _STR
 
     _CLoader = _CSafeLoader
 
-_STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
