@@ -104,12 +104,12 @@ _FIELDS = {name: (_t(prop), _t(concept)) for name, (prop, concept) in FIELD_PROP
 _ROLES = {role: (_t(prop), tuple(_t(t) for t in types)) for role, (prop, types) in ROLES.items()}
 _RETENTION = {kind: _t(c) for kind, c in RETENTION_KINDS.items()}
 _STATUS = {key: _t(c) for key, c in STATUS.items()}
-_TIME_UNITS = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek, "D": TIME.unitDay}
+_TIME_UNITS = {"Y": _TIME.unitYear, "M": _TIME.unitMonth, "W": _TIME.unitWeek, "D": _TIME.unitDay}
 _ANNOTATION_OBJECTS = (_OA.Annotation, _OA.describing, _RDF.Statement)
 _TARGET_OBJECTS = (_OA.SpecificResource, _OA.TextQuoteSelector, _OA.TextPositionSelector)
-_CONFIDENCE_ONE = typed(1.0, str(XSD.decimal))
+_XSD_DATE, _XSD_DECIMAL, _XSD_DURATION = str(XSD.date), str(XSD.decimal), str(XSD.duration)
+_CONFIDENCE_ONE = typed(1.0, _XSD_DECIMAL)
 _HAS_RECIPIENT = _DPV.hasRecipient
-_XSD_DECIMAL = str(XSD.decimal)
 
 
 def graph_iri(controller_id: str) -> URIRef:
@@ -277,11 +277,11 @@ class _Mapper:
         self.add(c, A, _DPV.Organisation)
         self.evidence(c, _DPV.hasName, string(ctl.name.value), ("controller", "name"), ctl.name)
         self.evidence(c, _DPV.hasCountry, _country(ctl.country.value), ("controller", "country"), ctl.country)
-        for prop, key in ((DPV.hasContact, "contact"), (DPV.hasAddress, "address")):
+        for prop, key in ((_DPV.hasContact, "contact"), (_DPV.hasAddress, "address")):
             values = getattr(ctl, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
-                    self.evidence(c, _t(prop), string(v.value), ("controller", key, i), v)
+                    self.evidence(c, prop, string(v.value), ("controller", key, i), v)
         if isinstance(ctl.identifier, TextValue):
             self.evidence(
                 c, _DPV.hasIdentifier, string(ctl.identifier.value), ("controller", "identifier"), ctl.identifier
@@ -309,14 +309,14 @@ class _Mapper:
         if isinstance(pol.title, TextValue):
             self.evidence(n, _DCTERMS.title, lang_string(pol.title.value, self.lang), ("policy", "title"), pol.title)
         if not isinstance(pol.issued, str):
-            self.evidence(n, _DCTERMS.issued, typed(pol.issued.value, str(XSD.date)), ("policy", "issued"), pol.issued)
+            self.evidence(n, _DCTERMS.issued, typed(pol.issued.value, _XSD_DATE), ("policy", "issued"), pol.issued)
         if isinstance(pol.version, TextValue):
             self.evidence(n, _ROPA.version, string(pol.version.value), ("policy", "version"), pol.version)
-        for key, prop in (("rights", DPV.hasRight), ("authorities", DPV.hasAuthority)):
+        for key, prop in (("rights", _DPV.hasRight), ("authorities", _DPV.hasAuthority)):
             values = getattr(rec, key)
             if isinstance(values, list):
                 for i, v in enumerate(values):
-                    self.evidence(n, _t(prop), _concept(v.concept), (key, i), v)
+                    self.evidence(n, prop, _concept(v.concept), (key, i), v)
 
     def _iri(self, iri: str) -> str:
         if NOT_IN_IRI.search(iri) or ":" not in iri:
@@ -414,13 +414,13 @@ class _Mapper:
         self.add(duration, A, _RETENTION[r.kind])
         self.add(duration, _DCTERMS.description, lang_string(r.description, "en"))
         if r.duration:
-            self.add(duration, _RDF.value, typed(r.duration, str(XSD.duration)))
+            self.add(duration, _RDF.value, typed(r.duration, _XSD_DURATION))
             single = re.fullmatch(r"P(\d+)([YMWD])", r.duration)
             if single:
                 self.add(duration, A, _TIME.Duration)
-                amount = typed(f"{int(single.group(1))}.0", str(XSD.decimal))
+                amount = typed(f"{int(single.group(1))}.0", _XSD_DECIMAL)
                 self.add(duration, _TIME.numericDuration, amount)
-                self.add(duration, _TIME.unitType, _t(_TIME_UNITS[single.group(2)]))
+                self.add(duration, _TIME.unitType, _TIME_UNITS[single.group(2)])
 
 
 def _field(model: Any, name: str) -> Any:
