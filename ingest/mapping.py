@@ -167,6 +167,7 @@ class _Mapper:
         self.triples = 0
         self._seen: set[tuple[str, str, str]] = set()
         self._objects: set[str] = set()
+        self._annotated = self._targeted = False  # whether the annotation's, the target's types are objects
 
     # ---------------------------------------------------------------- output
     def add(self, s: str, p: str, o: str) -> None:
@@ -192,45 +193,48 @@ class _Mapper:
         source = fields.get("source")
         if match is None and not source:
             raise AssertionError(f"no evidence for {loc}")  # records.py guarantees one
-        ann = self._annotation_iri(loc)
+        ann = self._annotation_iri(loc, value)
         confidence = fields.get("confidence")
         conf = _CONFIDENCE_ONE if confidence is None else typed(confidence, _XSD_DECIMAL)
         note = fields.get("note")
-        parts = [
+        head = (
             f"<{ann}> a oa:Annotation ; oa:motivatedBy oa:describing ; oa:hasBody <{ann}#body> ; ropa:confidence {conf}"
-        ]
+        )
+        body = f"<{ann}#body> a rdf:Statement ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} .\n"
         count = 8  # four on the annotation, four on the body
         if note:
-            parts.append(f" ; rdfs:comment {lang_string(note, 'en')}")
+            head += f" ; rdfs:comment {lang_string(note, 'en')}"
             count += 1
         if match is not None:
-            parts.append(f" ; oa:hasTarget <{ann}#target> .\n")
-            parts.append(self._target(ann, match))
+            self.out.append(f"{head} ; oa:hasTarget <{ann}#target> .\n{self._target(ann, match)}{body}")
             count += 12
         else:
             source_term = _source_term(str(source))
-            parts.append(f" ; dct:source {source_term} .\n")
+            self.out.append(f"{head} ; dct:source {source_term} .\n{body}")
             count += 1
             if not source_term.startswith('"'):
                 self._objects.add(source_term)
-        parts.append(f"<{ann}#body> a rdf:Statement ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} .\n")
-        self.out.append("".join(parts))
         self.triples += count
-        self._objects.add(p)
-        if not o.startswith('"'):
-            self._objects.add(o)
-        self._objects.update(_ANNOTATION_OBJECTS)
+        self._objects.add(p)  # the object of rdf:predicate (add() took o)
+        self._annotated = True
         if match is not None:
-            self._objects.update(_TARGET_OBJECTS)
+            self._targeted = True
 
-    def _annotation_iri(self, loc: Path_) -> str:
-        key = self._locate(loc)[1] or "record"
+    def _annotation_iri(self, loc: Path_, value: Any) -> str:
+        """``evidence/`` and the path of ``loc`` (items by id or number); ``value`` is the
+        node at ``loc``, so only its parent's path is looked up."""
+        if loc:
+            parent = self._locate(loc[:-1])[1]
+            label = _label(value, loc[-1])
+            key = f"{parent}/{label}" if parent else label
+        else:
+            key = "record"
         n = self._evidence_ids.get(key, 0)
         self._evidence_ids[key] = n + 1
         return f"evidence/{key}" + (f"/{n + 1}" if n else "")
 
     def _locate(self, loc: Path_) -> tuple[Any, str]:
-        """The node at ``loc`` in the record and its path as an IRI part (items by id or number)."""
+        """The node at ``loc`` in the record and its path as an IRI part."""
         found = self._located.get(loc)
         if found is None:
             if not loc:
@@ -240,10 +244,9 @@ class _Mapper:
                 part = loc[-1]
                 if isinstance(parent, list) and isinstance(part, int):
                     node = parent[part]
-                    label = _field(node, "id") or str(part + 1)
                 else:
                     node = _field(parent, part) if not isinstance(part, int) else None
-                    label = str(part).replace("_", "-")
+                label = _label(node, part)
                 found = (node, f"{key}/{label}" if key else label)
             self._located[loc] = found
         return found
@@ -268,6 +271,10 @@ class _Mapper:
         self._organisations()
         for i, activity in enumerate(self.record.activities):
             self._activity(i, activity)
+        if self._annotated:
+            self._objects.update(_ANNOTATION_OBJECTS)
+        if self._targeted:
+            self._objects.update(_TARGET_OBJECTS)
         objects = {term_iri(o) for o in self._objects if not o.startswith("<") or ":" in o}
         return MappedRecord(str(graph_iri(self.cid)), self.base, "".join(self.out), self.triples, objects)
 
@@ -421,6 +428,13 @@ class _Mapper:
                 amount = typed(f"{int(single.group(1))}.0", _XSD_DECIMAL)
                 self.add(duration, _TIME.numericDuration, amount)
                 self.add(duration, _TIME.unitType, _TIME_UNITS[single.group(2)])
+
+
+def _label(node: Any, part: Any) -> str:
+    """A path part in an IRI: an item by its id (or its number from 1), a field by its name."""
+    if isinstance(part, int):
+        return _field(node, "id") or str(part + 1)
+    return str(part).replace("_", "-")
 
 
 def _field(model: Any, name: str) -> Any:

@@ -99,33 +99,28 @@ def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     return names
 
 
-def _models(obj: BaseModel, loc: Path_ = ()) -> Iterator[tuple[Path_, BaseModel]]:
-    """The models of :func:`walk` only (what the checks look at), in the same order."""
-    yield loc, obj
+def _models(obj: BaseModel, loc: Path_ = (), kind: str | None = None) -> Iterator[tuple[Path_, BaseModel, str | None]]:
+    """The models of :func:`walk` only (what the checks look at), in the same order, each
+    with the kind of concept of the nearest field that names one (see :data:`FIELD_KINDS`)."""
+    yield loc, obj, kind
     for name in _model_fields(type(obj)):
         value = getattr(obj, name)
+        field_kind = FIELD_KINDS.get(name, kind)
         if isinstance(value, BaseModel):
-            yield from _models(value, (*loc, name))
+            yield from _models(value, (*loc, name), field_kind)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _models(item, (*loc, name, i))
+                    yield from _models(item, (*loc, name, i), field_kind)
 
 
-def _kind_for(loc: Path_) -> str | None:
-    names = [p for p in loc if isinstance(p, str)]
-    if names and names[-1] == "mechanism":
-        return FIELD_KINDS["mechanism"]
-    for name in reversed(names):
-        if name in FIELD_KINDS:
-            return FIELD_KINDS[name]
-    return None
+_QUOTED = (Quoted, CountryValue)
 
 
 def _quote_of(obj: Any) -> tuple[str, int] | None:
     if isinstance(obj, NoneStated):
         return obj.none, obj.occurrence
-    if isinstance(obj, Quoted | CountryValue) and obj.quote:
+    if isinstance(obj, _QUOTED) and obj.quote:
         return obj.quote, obj.occurrence
     return None
 
@@ -189,9 +184,8 @@ def _problems(
                 f"unknown registry entry {org.registry!r} (see ontology/organisations.ttl)",
             )
 
-    for loc, obj in _models(record):
+    for loc, obj, kind in _models(record):
         if isinstance(obj, ConceptValue) or (loc and loc[-2:-1] == ("technologies",)):
-            kind = _kind_for(loc)
             concept = getattr(obj, "concept", None)
             if kind and concept:
                 try:

@@ -52,6 +52,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     out.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, list | dict):
+            raise RecordError("a key is a list or mapping (keys are plain values)", line=key_node.start_mark.line + 1)
         if key in out:
             raise RecordError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
         out[key] = loader.construct_object(value_node, deep=True)
@@ -77,72 +79,135 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-_CLoader: type[Any] | None = None
-if getattr(yaml, "__with_libyaml__", False):
-    _WILDCARD: list[Any] = _Loader.yaml_implicit_resolvers.get(None) or []
-    _RESOLVERS = {first: [*(found or []), *_WILDCARD] for first, found in _Loader.yaml_implicit_resolvers.items()}
-
-    class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
-        """libyaml with the resolvers of the line-keeping loader (and no path resolvers)."""
-
-        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            # BaseResolver.resolve without the path resolvers, with the lists joined once;
-            # a plain scalar's tag is looked up once (keys repeat in every record).
-            if kind is yaml.ScalarNode:
-                if implicit[0]:
-                    tag = _PLAIN_TAGS.get(value)
-                    if tag is None:
-                        tag = _plain_tag(value)
-                        if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
-                            _PLAIN_TAGS[value] = tag
-                    return tag
-                return _STR
-            return str(self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG)
-
-    _PLAIN_TAGS: dict[str, str] = {}
-    _PLAIN_TAGS_KEPT = 4096
-
-    def _plain_tag(value: str) -> str:
-        for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
-            if regexp.match(value):
-                return str(tag)
-        return _STR
-
-    _CLoader = _CSafeLoader
-
+_CLoader: type[Any] | None = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else None
+_WILDCARD: list[Any] = _Loader.yaml_implicit_resolvers.get(None) or []
+_RESOLVERS = {first: [*(found or []), *_WILDCARD] for first, found in _Loader.yaml_implicit_resolvers.items()}
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_KEPT = 4096
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+def _plain_tag(value: str) -> str:
+    """The tag :class:`_Loader` resolves a plain (unquoted) scalar to; looked up once for
+    the first few thousand values met (keys repeat in every record)."""
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = _STR
+        for candidate, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                tag = str(candidate)
+                break
+        if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+            _PLAIN_TAGS[value] = tag
+    return tag
+
+
 class _Unusual(Exception):
-    """YAML the plain constructor leaves to PyYAML's (merge keys, other tags)."""
+    """YAML the plain reader leaves to PyYAML's loader (anchors, tags, merge keys, ...)."""
 
 
-def _plain(loader: Any, node: yaml.Node) -> Any:
-    """The value of a node as the safe constructor gives it, for the common node kinds."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if isinstance(node, yaml.SequenceNode) and node.tag == yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG:
-        return [_plain(loader, child) for child in node.value]
-    if not isinstance(node, yaml.MappingNode) or node.tag != yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_STREAM_START, _STREAM_END = yaml.StreamStartEvent, yaml.StreamEndEvent
+_DOCUMENT_START, _DOCUMENT_END = yaml.DocumentStartEvent, yaml.DocumentEndEvent
+
+
+def _scalar(loader: Any, event: Any) -> Any:
+    """A scalar's value as the safe constructor gives it with :class:`_Loader`'s resolvers."""
+    if event.tag is not None or event.anchor is not None:
+        raise _Unusual
+    if not event.implicit[0]:  # quoted or block: a string
+        return event.value
+    tag = _plain_tag(event.value)
+    if tag == _STR:
+        return event.value
+    if tag == _MERGE:
+        raise _Unusual
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    return loader.construct_object(node, deep=True)
+
+
+def _value(loader: Any, get: Any, event: Any) -> Any:
+    """The value that starts with ``event``, read from the events that follow (``get``).
+
+    A string scalar (quoted, or plain and known to resolve to a string), most of a
+    record's values and keys, is read in its parent's loop rather than in a call of its own.
+    """
+    kind = type(event)
+    if kind is _SCALAR:
+        return _scalar(loader, event)
+    if event.tag is not None or event.anchor is not None:
+        raise _Unusual  # an alias, an anchor or a tag
+    known = _PLAIN_TAGS
+    if kind is _SEQUENCE_START:
+        items: list[Any] = []
+        event = get()
+        while type(event) is not _SEQUENCE_END:
+            if (
+                type(event) is _SCALAR
+                and event.tag is None
+                and event.anchor is None
+                and (not event.implicit[0] or known.get(event.value) == _STR)
+            ):
+                items.append(event.value)
+            else:
+                items.append(_value(loader, get, event))
+            event = get()
+        return items
+    if kind is not _MAPPING_START:
         raise _Unusual
     out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        if key_node.tag == _MERGE:
-            raise _Unusual
-        key = _plain(loader, key_node)
+    event = get()
+    while type(event) is not _MAPPING_END:
+        if (
+            type(event) is _SCALAR
+            and event.tag is None
+            and event.anchor is None
+            and (not event.implicit[0] or known.get(event.value) == _STR)
+        ):
+            key = event.value
+        else:
+            key = _value(loader, get, event)  # an unhashable key raises TypeError
         if key in out:
-            raise RecordError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
-        out[key] = _plain(loader, value_node)
+            raise RecordError(f"duplicate key {key!r}", line=event.start_mark.line + 1)
+        event = get()
+        if (
+            type(event) is _SCALAR
+            and event.tag is None
+            and event.anchor is None
+            and (not event.implicit[0] or known.get(event.value) == _STR)
+        ):
+            out[key] = event.value
+        else:
+            out[key] = _value(loader, get, event)
+        event = get()
     return out
+
+
+def _document(loader: Any) -> Any:
+    """The value of a stream of one YAML document (None for an empty stream), from
+    libyaml's events: no node objects are made."""
+    get = loader.get_event
+    if type(get()) is not _STREAM_START:
+        raise _Unusual
+    event = get()
+    if type(event) is _STREAM_END:
+        return None
+    if type(event) is not _DOCUMENT_START:
+        raise _Unusual
+    value = _value(loader, get, get())
+    if type(get()) is not _DOCUMENT_END or type(get()) is not _STREAM_END:
+        raise _Unusual  # more than one document: load_yaml says so
+    return value
 
 
 def load_yaml_fast(path: str | Path) -> Any:
     """Read a YAML file into plain dicts and lists, with libyaml where PyYAML has it.
 
-    The values are those :func:`load_yaml` gives; on any problem, or YAML out of the
-    ordinary (tags, merge keys), the file is read by :func:`load_yaml`, which raises the
+    The values are those :func:`load_yaml` gives (the same resolvers and constructors);
+    on any problem, or YAML out of the ordinary (anchors, aliases, tags, merge keys,
+    keys that are not scalars), the file is read by :func:`load_yaml`, which raises the
     error with its line.
     """
     if _CLoader is None:
@@ -150,8 +215,7 @@ def load_yaml_fast(path: str | Path) -> Any:
     try:
         loader = _CLoader(Path(path).read_bytes().decode("utf-8"))
         try:
-            node = loader.get_single_node()
-            return None if node is None else _plain(loader, node)
+            return _document(loader)
         finally:
             loader.dispose()
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecordError, _Unusual, RecursionError, TypeError):
