@@ -49,7 +49,24 @@ class _CanonTable(dict[int, str]):
 
 
 _CANON = _CanonTable()
-_EXTRA_SPACES = re.compile("^ +| {2,}")
+_RUNS = re.compile("  +")  # (a literal prefix: much quicker to search for than " {2,}")
+_ASCII_CHANGED = [chr(i) for i in range(128) if _CANON[i] != chr(i)]
+"""The ASCII characters the search changes (whitespace other than the space, the backtick)."""
+
+
+def _canonical_chars(text: str, changed: dict[str, str]) -> str:
+    """``text.translate(_CANON)``, given the characters of ``text`` that it changes.
+
+    A text has few such characters (line ends, typographic quotes and dashes), and
+    replacing each is much quicker than translating every character through a dict.
+    When a character becomes one that is itself changed, the replacements would depend
+    on their order, so the text is translated instead.
+    """
+    if any(canon in changed for canon in changed.values()):
+        return text.translate(_CANON)
+    for ch, canon in changed.items():
+        text = text.replace(ch, canon)
+    return text
 
 
 class PolicyText:
@@ -63,11 +80,12 @@ class PolicyText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        mapped = text.translate(_CANON)
-        if len(mapped) == len(text) and all(len(_CANON[ord(ch)]) == 1 for ch in set(text)):
-            self._collapse(mapped)
-        else:
+        chars = [ch for ch in _ASCII_CHANGED if ch in text] if text.isascii() else set(text)
+        changed = {ch: canon for ch in chars if (canon := _CANON[ord(ch)]) != ch}
+        if any(len(canon) != 1 for canon in changed.values()):
             self._per_char(text)
+        else:
+            self._collapse(_canonical_chars(text, changed))
 
     def _collapse(self, mapped: str) -> None:
         """Every character maps to one: drop the extra spaces of each run (all of a
@@ -76,9 +94,10 @@ class PolicyText:
         starts: list[int] = []
         origins: list[int] = []
         pieces: list[str] = []
-        pos = length = 0
-        for run in _EXTRA_SPACES.finditer(mapped):
-            keep_to = run.start() if run.start() == 0 else run.start() + 1
+        pos = len(mapped) - len(mapped.lstrip(" "))  # a leading run: all of it
+        length = 0
+        for run in _RUNS.finditer(mapped, pos):
+            keep_to = run.start() + 1
             starts.append(length)
             origins.append(pos)
             pieces.append(mapped[pos:keep_to])

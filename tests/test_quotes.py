@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,21 @@ def test_any_span_of_a_seed_policy_is_found_at_its_offsets(data: st.DataObject) 
     first = found[0]
     assert text[first.start : first.end] == first.exact
     assert " ".join(first.exact.split()) == " ".join(span.split())
+
+
+_ALPHABET = " \n\t\r\u00a0\u2002\u3000ab.“”„–—\ufe58`'\"æø…ﬁ"  # \ufe58 becomes —, itself changed
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=40))
+def test_the_search_text_is_the_policy_with_typography_unified_and_spaces_collapsed(text: str) -> None:
+    """Each character of the search text comes from the policy character at its offset;
+    the search text is the policy's characters, mapped, with runs of spaces made one and
+    a leading run dropped."""
+    from ingest.quotes import _canon_char
+
+    policy = PolicyText(text)
+    mapped = "".join(_canon_char(ch) for ch in text)
+    assert policy._canon == re.sub(" {2,}", " ", mapped.lstrip(" "))
+    for pos, ch in enumerate(policy._canon):
+        assert ch in _canon_char(text[policy._origin(pos)])
