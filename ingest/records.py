@@ -99,19 +99,26 @@ def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     return names
 
 
-def _models(obj: BaseModel, loc: Path_ = (), kind: str | None = None) -> Iterator[tuple[Path_, BaseModel, str | None]]:
+def _models(obj: BaseModel) -> list[tuple[Path_, BaseModel, str | None]]:
     """The models of :func:`walk` only (what the checks look at), in the same order, each
     with the kind of concept of the nearest field that names one (see :data:`FIELD_KINDS`)."""
-    yield loc, obj, kind
+    out: list[tuple[Path_, BaseModel, str | None]] = []
+    _collect_models(obj, (), None, out)
+    return out
+
+
+def _collect_models(obj: BaseModel, loc: Path_, kind: str | None, out: list[Any]) -> None:
+    # A list, not a generator: a generator's items pass up through every level of nesting.
+    out.append((loc, obj, kind))
     for name in _model_fields(type(obj)):
         value = getattr(obj, name)
         field_kind = FIELD_KINDS.get(name, kind)
         if isinstance(value, BaseModel):
-            yield from _models(value, (*loc, name), field_kind)
+            _collect_models(value, (*loc, name), field_kind, out)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _models(item, (*loc, name, i), field_kind)
+                    _collect_models(item, (*loc, name, i), field_kind, out)
 
 
 _QUOTED = (Quoted, CountryValue)
