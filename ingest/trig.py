@@ -46,8 +46,9 @@ def term_iri(term: str) -> str:
 
 def string(text: str) -> str:
     """A TriG string literal: quotation marks, backslashes and line ends escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:  # (most text has none)
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"'
 
 
 def lang_string(text: str, lang: str) -> str:
