@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from ingest.mapping import map_text
+from ingest.mapping import map_text, object_iris
 from ingest.records import record_problems
 from ingest.reference import closure, dpv_extract, eea_codes, reference_graph, registry_keys
 from ingest.trig import TRIG_PREFIXES
@@ -113,6 +113,7 @@ def _map_records(files: list[Path]) -> Chunk:
     paths, vocab, registry, eea = (_context[k] for k in ("paths", "vocab", "registry", "eea"))
     out = Chunk()
     parts: list[str] = []
+    terms: set[str] = set()
     for path in files:
         checked, problems = record_problems(path, policies_dir=paths.policies, vocab=vocab, registry=registry)
         if problems or checked is None:
@@ -126,7 +127,8 @@ def _map_records(files: list[Path]) -> Chunk:
         out.activities += len(checked.record.activities)
         out.triples += mapped.triples
         out.controllers[checked.record.controller.id] = str(path)
-        out.objects |= mapped.objects
+        terms |= mapped.terms
+    out.objects = object_iris(terms)
     out.text = "".join(parts).encode("utf-8") if not out.problems else b""
     return out
 

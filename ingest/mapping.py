@@ -17,6 +17,7 @@ build spends its time. :func:`map_record` parses the text into an rdflib graph.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -125,6 +126,12 @@ def country(code: str) -> URIRef:
     return LOC[code]
 
 
+def object_iris(terms: Iterable[str]) -> set[str]:
+    """The absolute IRIs among TriG object terms (not literals, not the record's own
+    relative IRIs). Records share most of their terms: a build converts their union."""
+    return {term_iri(o) for o in terms if not o.startswith("<") or ":" in o}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -137,8 +144,13 @@ class MappedRecord:
     base: str
     body: str
     triples: int
-    objects: set[str] = field(default_factory=set)
-    """Every IRI used as an object (vocabulary, countries, organisations): for the closure."""
+    terms: set[str] = field(default_factory=set)
+    """Every IRI used as an object, as written in the TriG: see :func:`object_iris`."""
+
+    @property
+    def objects(self) -> set[str]:
+        """Every IRI used as an object (vocabulary, countries, organisations): for the closure."""
+        return object_iris(self.terms)
 
     def trig(self) -> str:
         """The graph as TriG, to follow :data:`TRIG_PREFIXES` in a file."""
@@ -275,8 +287,7 @@ class _Mapper:
             self._objects.update(_ANNOTATION_OBJECTS)
         if self._targeted:
             self._objects.update(_TARGET_OBJECTS)
-        objects = {term_iri(o) for o in self._objects if not o.startswith("<") or ":" in o}
-        return MappedRecord(str(graph_iri(self.cid)), self.base, "".join(self.out), self.triples, objects)
+        return MappedRecord(str(graph_iri(self.cid)), self.base, "".join(self.out), self.triples, self._objects)
 
     def _controller(self) -> None:
         c, ctl = self.controller, self.record.controller
