@@ -188,3 +188,24 @@ def test_checking_and_mapping_records_makes_no_reference_cycles(seed_project: Pa
         b._context.clear()
         if was:
             gc.enable()
+
+
+def test_the_dpv_extract_is_made_again_only_when_a_dpv_file_changes(tmp_path: Path) -> None:
+    import shutil
+
+    from ingest.reference import VOCAB_FILES, dpv_extract
+
+    dpv = tmp_path / "dpv"
+    dpv.mkdir()
+    for name in (*VOCAB_FILES, "loc.ttl"):
+        shutil.copy(SHARED / "dpv" / name, dpv / name)
+    first = dpv_extract(dpv)
+    assert dpv_extract(dpv) is first  # kept
+    assert b"<https://w3id.org/dpv#Marketing> " in first
+    with (dpv / "dpv.ttl").open("a", encoding="utf-8") as f:
+        f.write('\n<https://w3id.org/dpv#Marketing> <http://www.w3.org/2004/02/skos/core#note> "changed" .\n')
+    again = dpv_extract(dpv)
+    assert again is not first and b'"changed"' in again and b'"changed"' not in first
+    (dpv / "pd.ttl").unlink()
+    with pytest.raises(OSError):
+        dpv_extract(dpv)
