@@ -21,6 +21,10 @@ import yaml
 
 from ropakg.errors import RecordError
 
+MAX_RECORD_BYTES = 5 * 1024 * 1024
+"""A record file larger than this is refused unread (the largest real record is some
+tens of kilobytes)."""
+
 
 class LineDict(dict):
     """A dict that knows the line of each key's value (``.lines``) and its own (``.line``)."""
@@ -213,7 +217,10 @@ def load_yaml_fast(path: str | Path) -> Any:
     if _CLoader is None:
         return load_yaml(path)
     try:
-        loader = _CLoader(Path(path).read_bytes().decode("utf-8"))
+        path = Path(path)
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            return load_yaml(path)  # which says so, unread
+        loader = _CLoader(path.read_bytes().decode("utf-8"))
         try:
             return _document(loader)
         finally:
@@ -236,11 +243,17 @@ def load_yaml(path: str | Path) -> Any:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise RecordError(f"record file is too large ({size:,} bytes; limit {MAX_RECORD_BYTES:,})", file=path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise RecordError("record file not found", file=path) from None
     except OSError as exc:
         raise RecordError(f"cannot read record: {exc.strerror}", file=path) from None
+    if b"\x00" in raw:
+        nul_line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise RecordError("record file is binary (NUL byte), not YAML text", file=path, line=nul_line)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -257,8 +270,12 @@ def load_yaml(path: str | Path) -> Any:
         column = mark.column + 1 if mark else None
         cause = exc.problem or exc.context or "malformed YAML"
         raise RecordError(f"malformed YAML: {cause}", file=path, line=line, column=column) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        at = text[: exc.position].count("\n") + 1
+        raise RecordError(f"malformed YAML: the character {char} is not allowed", file=path, line=at) from None
     except yaml.YAMLError as exc:
-        raise RecordError(f"malformed YAML: {exc}", file=path) from None
+        raise RecordError(f"malformed YAML: {' '.join(str(exc).split())}", file=path) from None
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

@@ -15,7 +15,7 @@ Exit codes:
   0  success (validate: the graph conforms)
   1  validate: the graph does not conform (violations found)
   2  usage error, or an unexpected error
-  3  a record is malformed (YAML, unknown field, unknown or wrong concept)
+  3  a record is malformed (YAML, unknown field, unknown or wrong concept), binary or too large
   4  a quote is not in its policy text
   5  a policy file is missing, unreadable, not UTF-8, binary or too large
   6  a query is refused or does not parse

@@ -93,6 +93,34 @@ def test_binary_policy(acme: Paths) -> None:
     assert "binary" in _only_problem(acme).message
 
 
+def test_binary_record_names_the_line_of_its_first_nul_byte(acme: Paths) -> None:
+    record = acme.records / "acme.yaml"
+    text = record.read_bytes()
+    record.write_bytes(text.replace(b"  language: nb\n", b"  language: n\x00b\n", 1))
+    problem = _only_problem(acme)
+    assert isinstance(problem, RecordError) and problem.file == str(record)
+    assert problem.line == _line(acme.records / "acme.yaml", "language: n")
+    assert "binary" in problem.message and "\n" not in str(problem)
+
+
+def test_a_control_character_in_a_record_names_its_line(acme: Paths) -> None:
+    record = _edit(acme, "  language: nb\n", "  language: n\x01b\n")
+    problem = _only_problem(acme)
+    assert problem.line == _line(record, "language: n")
+    assert "U+0001 is not allowed" in problem.message and "\n" not in str(problem)
+
+
+def test_a_huge_record_is_refused_unread(acme: Paths) -> None:
+    from ingest import yamlines
+
+    record = acme.records / "acme.yaml"
+    with record.open("a", encoding="utf-8") as f:
+        f.write("# " + "x" * yamlines.MAX_RECORD_BYTES + "\n")
+    problem = _only_problem(acme)
+    assert isinstance(problem, RecordError) and problem.file == str(record)
+    assert "too large" in problem.message and f"{yamlines.MAX_RECORD_BYTES:,}" in problem.message
+
+
 def test_country_code_no_is_norway_not_false(acme: Paths) -> None:
     # YAML 1.1 reads a bare NO as False; records must keep it a country code.
     assert "value: NO" in (acme.records / "acme.yaml").read_text("utf-8")
