@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -64,17 +63,6 @@ class CheckedRecord:
         return self.evidence[loc]
 
 
-def walk(obj: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every model and list item in a record, with its path (as pydantic writes paths)."""
-    yield loc, obj
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from walk(getattr(obj, name), (*loc, name))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from walk(item, (*loc, i))
-
-
 _FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
 _SCALARS = (str, int, float, bool, type(None), dt.date)
 
@@ -100,8 +88,9 @@ def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
 
 
 def _models(obj: BaseModel) -> list[tuple[Path_, BaseModel, str | None]]:
-    """The models of :func:`walk` only (what the checks look at), in the same order, each
-    with the kind of concept of the nearest field that names one (see :data:`FIELD_KINDS`)."""
+    """Every model in a record (what the checks look at), parents before children, with
+    its path (as pydantic writes paths) and the kind of concept of the nearest field that
+    names one (see :data:`FIELD_KINDS`)."""
     out: list[tuple[Path_, BaseModel, str | None]] = []
     _collect_models(obj, (), None, out)
     return out
