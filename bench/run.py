@@ -181,12 +181,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="folder for the synthetic projects (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic projects and builds")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    parser.add_argument("--report", type=Path, help="only write the report again from this results JSON")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        help="only write the report again from this results JSON "
+        "(a stopped run's .partial.json: the sizes that finished)",
+    )
     args = parser.parse_args(argv)
     args.draft_done = False
     if args.report:
         saved = json.loads(args.report.read_text("utf-8"))
-        _write(args.output, report(saved["results"], saved["machine"], saved["draft"]))
+        # A run's .partial.json ends with the size it was measuring when it stopped: the
+        # report has the sizes that finished (their last step, the app, measured).
+        done = [r for r in saved["results"] if "app" in r]
+        if not done:
+            print(f"{args.report}: no size finished in this run; nothing to report", file=sys.stderr)
+            return 2
+        draft = saved.get("draft") or next((r["draft"] for r in done if r.get("draft")), None)
+        _write(args.output, report(done, saved["machine"], draft))
         return 0
 
     info = machine()

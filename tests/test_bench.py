@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -229,14 +230,16 @@ def test_runner_carries_over_the_sections_other_benchmarks_wrote(tmp_path: Path)
     assert kept_sections(out).count("<!-- /bench.") == 2
 
 
-def test_report_shows_a_question_that_was_stopped() -> None:
-    from bench.report import report
-
-    machine = {
+def _machine() -> dict[str, object]:
+    return {
         "date": "d", "cpu": "c", "cores": 2, "memory_gib": 1, "os": "o", "python": "p",
         "pyoxigraph": "x", "rdflib": "r", "load": 0.0,
     }  # fmt: skip
-    result = {
+
+
+def _result() -> dict[str, Any]:
+    """A size's figures as the runner saves them: four questions, the other steps stopped."""
+    return {
         "controllers": 10_000, "question_limit": 30.0, "repeat": 1, "core_quads": 1,
         "build": None, "rdflib_build": None, "validate": None, "pyshacl": None, "app": None,
         "questions": {
@@ -248,6 +251,12 @@ def test_report_shows_a_question_that_was_stopped() -> None:
             "oxigraph_index_ms": 12.0,
         },
     }  # fmt: skip
+
+
+def test_report_shows_a_question_that_was_stopped() -> None:
+    from bench.report import report
+
+    machine, result = _machine(), _result()
     text = report([result], machine, None)
     assert "| slow | – | > 30 s | (same) | – | not run | – | – | > 30 s |" in text
     assert "| quick | 3 | 40.0 | (same) | – | not run | – | – | 50.0 |" in text
@@ -306,3 +315,18 @@ def test_report_compares_pages_and_answers_with_rdflib() -> None:
         line for line in report([result], machine, None).splitlines() if line.startswith("| ≥ 30×") and "whole" in line
     )
     assert "too soon to show 30×: slow" in whole_row and whole_row.endswith("| – |")
+
+
+def test_report_again_from_a_stopped_run_has_the_sizes_that_finished(tmp_path: Path) -> None:
+    from bench.run import main
+
+    stopped = {"controllers": 100_000, "build": {"seconds": 288.0}}  # stopped before its app step
+    partial = tmp_path / "RESULTS.partial.json"
+    partial.write_text(json.dumps({"machine": _machine(), "results": [_result(), stopped]}), "utf-8")
+    out = tmp_path / "RESULTS.md"
+    assert main(["--report", str(partial), "-o", str(out)]) == 0
+    text = out.read_text("utf-8")
+    assert "## Saved questions at 10,000 controllers" in text and "100,000" not in text
+    partial.write_text(json.dumps({"machine": _machine(), "results": [stopped]}), "utf-8")
+    assert main(["--report", str(partial), "-o", str(out)]) == 2
+    assert out.read_text("utf-8") == text
