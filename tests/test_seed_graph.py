@@ -183,3 +183,13 @@ def test_every_dpv_concept_used_has_english_norwegian_and_swedish_labels(kg) -> 
         if not {"en", "nb", "sv"} <= set(langs.split() if isinstance(langs, str) else ())
     ]
     assert not missing, missing
+
+
+def test_every_notice_is_linked_both_ways_with_its_controller(kg) -> None:  # type: ignore[no-untyped-def]
+    # The notice questions (rights-named, rights-omitted, supervisory-authority, controllers)
+    # reach a notice from its controller by dpv:hasNotice and check dpv:hasDataController:
+    # a notice linked only one way would drop out of their answers.
+    notices = _set(kg, "SELECT ?n ?c WHERE { ?n a dpv:PrivacyNotice ; dpv:hasDataController ?c }", "n", "c")
+    linked = _set(kg, "SELECT ?n ?c WHERE { ?c dpv:hasNotice ?n . ?n a dpv:PrivacyNotice }", "n", "c")
+    assert len(notices) == 5
+    assert linked == notices
