@@ -6,9 +6,11 @@ their items, so an error found later (a pydantic error, a quote not in the text)
 can name the line of the record it concerns.
 
 Keeping lines costs: the pure-Python loader is about ten times slower than libyaml's.
-:func:`load_yaml_fast` reads the same YAML with libyaml into plain dicts and lists
-(same values: the same resolvers), for the common case of a record without problems;
-a caller that finds a problem reads the file again with :func:`load_yaml` to say where.
+:func:`load_yaml_fast` reads the same YAML into plain dicts and lists (the same values:
+the same resolvers), for the common case of a record without problems; a caller that
+finds a problem reads the file again with :func:`load_yaml` to say where. It reads with
+``ryaml`` (serde_yaml's port of libyaml, in Rust) when the values it gives are sure to be
+this loader's, and otherwise from libyaml's events.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from typing import Any
 import yaml
 
 from ropakg.errors import RecordError
+
+try:
+    import ryaml as _ryaml
+except ImportError:  # pragma: no cover - a dependency; libyaml's events are read instead
+    _ryaml = None  # type: ignore[assignment]
 
 MAX_RECORD_BYTES = 5 * 1024 * 1024
 """A record file larger than this is refused unread (the largest real record is some
@@ -206,13 +213,69 @@ def _document(loader: Any) -> Any:
     return value
 
 
+_SERDE_UNSURE = ("&", "*", "!", "<<", "0o")
+"""Text that ``ryaml`` may read otherwise than :class:`_Loader` (anchors, aliases, tags,
+merge keys, YAML 1.2 octal numbers): a record that holds any of it anywhere, in a quote
+too, is read from libyaml's events."""
+_RESOLVED_FIRST = frozenset(first for first in _RESOLVERS if first)
+"""The first characters of plain scalars that resolve to something other than a string.
+Not the empty string: serde_yaml reads an empty plain scalar as null, as PyYAML does, so
+an empty string it gives was quoted."""
+_EVERY_STRING_RESOLVED = bool(_WILDCARD)
+
+
+def _plain_to_serde(value: str) -> bool:
+    """Whether serde_yaml reads ``value``, written plain, as a string."""
+    try:
+        return type(_ryaml.loads(value)) is str
+    except Exception:
+        return True
+
+
+def _serde_document(text: str) -> Any:
+    """The value of one YAML document as ``ryaml`` reads it, when it is :class:`_Loader`'s.
+
+    serde_yaml resolves plain scalars by YAML 1.2's core schema; PyYAML's loader by YAML
+    1.1's, less dates and yes/no booleans. The two agree on null, true/false, and integers
+    other than ``0o`` octal; they differ on floats (``1e3``) and on YAML 1.1 integers
+    (``017``, ``1_000``, ``1:20``), which serde_yaml reads as strings. So the value is used
+    only when it holds no float and no string that :class:`_Loader` would resolve to
+    anything else if it were plain, unless serde_yaml would too (then the string was
+    quoted, as ``version: "2.3"``); otherwise (or on any error) :class:`_Unusual`.
+    """
+    if _ryaml is None or any(unsure in text for unsure in _SERDE_UNSURE):
+        raise _Unusual
+    try:
+        value = _ryaml.loads(text)
+    except Exception:  # whatever it refuses, libyaml's events are read
+        raise _Unusual from None
+    todo = [value]
+    pop, extend, first_resolved, plain_tag = todo.pop, todo.extend, _RESOLVED_FIRST, _plain_tag
+    every = _EVERY_STRING_RESOLVED
+    while todo:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            if (every or item[:1] in first_resolved) and item and plain_tag(item) != _STR and _plain_to_serde(item):
+                raise _Unusual
+        elif kind is dict:
+            extend(item)
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind is not int and kind is not bool and item is not None:
+            raise _Unusual  # a float, or anything else
+    return value
+
+
 def load_yaml_fast(path: str | Path) -> Any:
     """Read a YAML file into plain dicts and lists, with libyaml where PyYAML has it.
 
-    The values are those :func:`load_yaml` gives (the same resolvers and constructors);
-    on any problem, or YAML out of the ordinary (anchors, aliases, tags, merge keys,
-    keys that are not scalars), the file is read by :func:`load_yaml`, which raises the
-    error with its line.
+    The values are those :func:`load_yaml` gives (the same resolvers and constructors):
+    read by ``ryaml`` when that is sure (:func:`_serde_document`), otherwise from libyaml's
+    events. On any problem, or YAML out of the ordinary (anchors, aliases, tags, merge
+    keys, keys that are not scalars), the file is read by :func:`load_yaml`, which raises
+    the error with its line.
     """
     if _CLoader is None:
         return load_yaml(path)
@@ -220,7 +283,12 @@ def load_yaml_fast(path: str | Path) -> Any:
         path = Path(path)
         if path.stat().st_size > MAX_RECORD_BYTES:
             return load_yaml(path)  # which says so, unread
-        loader = _CLoader(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
+        try:
+            return _serde_document(text)
+        except _Unusual:
+            pass
+        loader = _CLoader(text)
         try:
             return _document(loader)
         finally:

@@ -1,5 +1,5 @@
-"""The libyaml reader (load_yaml_fast) gives what the line-keeping loader gives, or leaves
-the file to it."""
+"""The fast reader (load_yaml_fast: ryaml, or libyaml's events) gives what the
+line-keeping loader gives, or leaves the file to it."""
 
 from __future__ import annotations
 
@@ -108,6 +108,76 @@ def test_an_ordinary_record_is_read_without_the_line_keeping_loader(monkeypatch:
     expected = _plain(load_yaml(record))
     monkeypatch.setattr(yamlines, "load_yaml", no)
     assert _plain(load_yaml_fast(record)) == expected
+
+
+def _no_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no(loader: Any) -> Any:
+        raise AssertionError("read from libyaml's events")
+
+    monkeypatch.setattr(yamlines, "_document", no)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((ROOT / "data" / "records").glob("*.yaml")), ROOT / "tests" / "fixtures" / "records" / "acme.yaml"],
+    ids=lambda p: p.name,
+)
+def test_an_ordinary_record_is_read_by_ryaml(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    expected = _plain(load_yaml(path))
+    _no_events(monkeypatch)
+    assert _plain(load_yaml_fast(path)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1.5\n",  # a float: serde_yaml also reads 1e3 as one
+        "a: 017\n",  # YAML 1.1 integers, strings to serde_yaml
+        "a: [x, 1_000]\n",
+        "a: {b: '1:20'}\n",  # quoted, but read from the events all the same
+        "a: 0o14\n",  # YAML 1.2 octal, an integer to serde_yaml only
+        "a: Tom & Jerry\n",  # an anchor's character, anywhere
+    ],
+)
+def test_what_ryaml_may_read_otherwise_is_read_from_the_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(text, "utf-8")
+    read: list[Any] = []
+    real = yamlines._document
+
+    def spy(loader: Any) -> Any:
+        read.append(loader)
+        return real(loader)
+
+    monkeypatch.setattr(yamlines, "_document", spy)
+    assert _read(load_yaml_fast, path) == _read(load_yaml, path)
+    assert len(read) == 1
+
+
+def test_values_ryaml_reads_as_the_loader_does_are_taken_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("a: NO\nb: [1, -2, 0x1F, true, False, ~, null, '', x]\nc: {d: 2020-01-01, v: '2.3', w: \"12\"}\n", "utf-8")
+    expected = _plain(load_yaml(path))
+    _no_events(monkeypatch)
+    assert _plain(load_yaml_fast(path)) == expected
+    assert expected[1][1][1] == (
+        "seq",
+        [
+            ("int", 1),
+            ("int", -2),
+            ("int", 31),
+            ("bool", True),
+            ("bool", False),
+            ("NoneType", None),
+            ("NoneType", None),
+            ("str", ""),
+            ("str", "x"),
+        ],
+    )
 
 
 @pytest.mark.parametrize("name", ["alias", "merge key", "tags", "sequence as key", "two documents"])
