@@ -49,6 +49,32 @@ def test_failed_build_leaves_the_last_good_build(acme: Paths, old: str, new: str
     assert not [p for p in acme.build_dir.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("org:x a dpv:Organisation", "malformed Turtle"), (None, "organisation registry not found")],
+)
+def test_a_broken_registry_is_an_error_naming_it(acme: Paths, text: str | None, message: str) -> None:
+    import shutil
+
+    from ropakg.errors import RopaError
+    from tests.conftest import ROOT
+
+    build(acme)
+    before = acme.dataset.read_bytes()
+    acme.ontology.unlink()  # the project's link to the real ontology: a copy to break
+    shutil.copytree(ROOT / "ontology", acme.ontology, symlinks=True)
+    registry = acme.ontology / "organisations.ttl"
+    if text is None:
+        registry.unlink()
+    else:
+        registry.write_text(registry.read_text("utf-8") + text + "\n", "utf-8")
+    with pytest.raises(RopaError, match=message) as err:
+        build(acme)
+    assert err.value.file == str(registry)
+    assert len(str(err.value).splitlines()) == 1
+    assert acme.dataset.read_bytes() == before
+
+
 def test_no_records_is_an_error(tmp_path: Path) -> None:
     from tests.conftest import FIXTURES, make_project
 

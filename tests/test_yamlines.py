@@ -160,7 +160,8 @@ def test_values_ryaml_reads_as_the_loader_does_are_taken_from_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "r.yaml"
-    path.write_text("a: NO\nb: [1, -2, 0x1F, true, False, ~, null, '', x]\nc: {d: 2020-01-01, v: '2.3', w: \"12\"}\n", "utf-8")
+    text = "a: NO\nb: [1, -2, 0x1F, true, False, ~, null, '', x]\nc: {d: 2020-01-01, v: '2.3', w: \"12\"}\n"
+    path.write_text(text, "utf-8")
     expected = _plain(load_yaml(path))
     _no_events(monkeypatch)
     assert _plain(load_yaml_fast(path)) == expected
