@@ -224,7 +224,7 @@ def test_the_dpv_extract_is_made_again_only_when_a_dpv_file_changes(tmp_path: Pa
     dpv = tmp_path / "dpv"
     dpv.mkdir()
     for name in (*VOCAB_FILES, "loc.ttl"):
-        shutil.copy(SHARED / "dpv" / name, dpv / name)
+        shutil.copy(Path(__file__).resolve().parents[1] / "ontology" / "dpv" / name, dpv / name)
     first = dpv_extract(dpv)
     assert dpv_extract(dpv) is first  # kept
     assert b"<https://w3id.org/dpv#Marketing> " in first
