@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import os
 import time
 from pathlib import Path
@@ -156,6 +157,7 @@ def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, k
     more than a quarter of 19,936 keys left, less than a quarter of 39,936."""
     monkeypatch.setattr(paging, "FIRST_BATCH", 64)
     monkeypatch.setattr(paging, "WORKERS", 1)  # one query a batch
+    monkeypatch.setattr(paging, "MAX_PART", paging.MAX_BATCH)
     index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(keys)])
     batches: list[str] = []
 
@@ -172,6 +174,31 @@ def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, k
     )
     assert (page is not None) == keyed
     assert len(batches) == (2 if keyed else 1)
+
+
+def test_no_query_of_a_page_binds_more_than_max_part_keys(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A later page reads batches of up to MAX_BATCH keys, split into queries of at most
+    MAX_PART (the engine's plan for a keyed form can change at a few hundred keys)."""
+    monkeypatch.setattr(paging, "WORKERS", 2)
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(40_000)])
+    keys_asked: list[int] = []
+
+    def select(text: str):  # type: ignore[no-untyped-def]
+        keys = text.count("(<urn:k")
+        keys_asked.append(keys)
+        return ["x"], [[ox.Literal("row")]] * keys  # a row a key
+
+    page = paging.keyed_page(
+        "SELECT ?x WHERE { ?controller ?p ?x } ORDER BY ?controllerName ?x",
+        ("controller", "controllerName", "controllers"),
+        index,
+        select,
+        1000,
+        offset=2000,
+    )
+    assert page is not None and len(page[1]) == 1000
+    assert max(keys_asked) > paging.MAX_PART / 2  # batches large enough to be split
+    assert max(keys_asked) <= paging.MAX_PART
 
 
 def test_only_questions_sorted_by_the_name_first_are_keyed() -> None:
@@ -387,7 +414,10 @@ def test_a_settled_question_is_known_by_its_file_signature_and_an_edit_is_seen(t
         library(tmp_path)
 
 
-@pytest.mark.parametrize(("start", "end", "workers"), [(0, 10, 4), (3, 200, 2), (0, 1, 4), (50, 333, 3), (0, 640, 4)])
+@pytest.mark.parametrize(
+    ("start", "end", "workers"),
+    [(0, 10, 4), (3, 200, 2), (0, 1, 4), (50, 333, 3), (0, 640, 4), (0, 800, 2), (9, 999, 3)],
+)
 def test_a_batch_is_split_into_parts_that_end_where_names_change(
     start: int, end: int, workers: int, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -399,7 +429,10 @@ def test_a_batch_is_split_into_parts_that_end_where_names_change(
     assert parts[0][0] == start and parts[-1][1] == end
     assert all(a < b for a, b in parts) and all(b == c for (_, b), (c, _) in itertools.pairwise(parts))
     assert all(b % 3 == 0 or b == len(index) for _, b in parts)  # no name group is cut
-    assert len(parts) == min(workers, max((end - start) // paging.PART, 1))
+    keys = end - start
+    assert len(parts) == max(min(workers, max(keys // paging.PART, 1)), math.ceil(keys / paging.MAX_PART))
+    assert all(b - a <= paging.MAX_PART + 2 for a, b in parts)  # a name group of three may go over
+    assert max(b - a for a, b in parts) - min(b - a for a, b in parts) <= 3 * len(parts)  # even, to a name group
 
 
 @pytest.mark.parametrize("name", KEYED)
