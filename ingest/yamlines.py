@@ -228,7 +228,9 @@ def _plain_to_serde(value: str) -> bool:
     """Whether serde_yaml reads ``value``, written plain, as a string."""
     try:
         return type(_ryaml.loads(value)) is str
-    except Exception:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # an error, or a panic of the Rust code (not an Exception)
         return True
 
 
@@ -247,7 +249,9 @@ def _serde_document(text: str) -> Any:
         raise _Unusual
     try:
         value = _ryaml.loads(text)
-    except Exception:  # whatever it refuses, libyaml's events are read
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # whatever it refuses, or a panic of the Rust code: the events are read
         raise _Unusual from None
     todo = [value]
     pop, extend, first_resolved, plain_tag = todo.pop, todo.extend, _RESOLVED_FIRST, _plain_tag

@@ -181,6 +181,22 @@ def test_values_ryaml_reads_as_the_loader_does_are_taken_from_it(
     )
 
 
+def test_a_panic_in_ryaml_leaves_the_record_to_the_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Panic(BaseException):  # as pyo3 raises a Rust panic: not an Exception
+        pass
+
+    class Panicking:
+        @staticmethod
+        def loads(text: str) -> Any:
+            raise Panic(text)
+
+    path = tmp_path / "r.yaml"
+    path.write_text("a: [x, 017]\nb: {c: d}\n", "utf-8")
+    expected = _read(load_yaml, path)
+    monkeypatch.setattr(yamlines, "_ryaml", Panicking)
+    assert _read(load_yaml_fast, path) == expected
+
+
 @pytest.mark.parametrize("name", ["alias", "merge key", "tags", "sequence as key", "two documents"])
 def test_unusual_yaml_is_left_to_the_line_keeping_loader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
