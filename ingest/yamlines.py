@@ -224,13 +224,22 @@ an empty string it gives was quoted."""
 _EVERY_STRING_RESOLVED = bool(_WILDCARD)
 
 
+def _ryaml_loads(text: str) -> Any:
+    """``ryaml.loads``, or :class:`_Unusual` for whatever it refuses (an error, or a panic
+    of the Rust code, which is not an ``Exception``)."""
+    try:
+        return _ryaml.loads(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        raise _Unusual from None
+
+
 def _plain_to_serde(value: str) -> bool:
     """Whether serde_yaml reads ``value``, written plain, as a string."""
     try:
-        return type(_ryaml.loads(value)) is str
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # an error, or a panic of the Rust code (not an Exception)
+        return type(_ryaml_loads(value)) is str
+    except _Unusual:
         return True
 
 
@@ -247,12 +256,7 @@ def _serde_document(text: str) -> Any:
     """
     if _ryaml is None or any(unsure in text for unsure in _SERDE_UNSURE):
         raise _Unusual
-    try:
-        value = _ryaml.loads(text)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # whatever it refuses, or a panic of the Rust code: the events are read
-        raise _Unusual from None
+    value = _ryaml_loads(text)
     todo = [value]
     pop, extend, first_resolved, plain_tag = todo.pop, todo.extend, _RESOLVED_FIRST, _plain_tag
     every = _EVERY_STRING_RESOLVED

@@ -151,6 +151,19 @@ def test_a_question_found_sparse_goes_to_the_limit_page_until_the_graph_changes(
     assert len(asked) > 1
 
 
+def _page_of_keys(keys: int, select: paging.Select, offset: int = 0) -> paging.Rows | None:
+    """A keyed page of 1,000 rows of a question over ``keys`` keys with names of their own."""
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(keys)])
+    return paging.keyed_page(
+        "SELECT ?x WHERE { ?controller ?p ?x } ORDER BY ?controllerName ?x",
+        ("controller", "controllerName", "controllers"),
+        index,
+        select,
+        1000,
+        offset,
+    )
+
+
 @pytest.mark.parametrize(("keys", "keyed"), [(20_000, False), (40_000, True)])
 def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, keyed: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A first batch of 64 keys finds 10 rows: 1,000 rows need about 6,300 more keys,
@@ -158,20 +171,13 @@ def test_pages_are_keyed_while_a_quarter_of_the_keys_left_is_enough(keys: int, k
     monkeypatch.setattr(paging, "FIRST_BATCH", 64)
     monkeypatch.setattr(paging, "WORKERS", 1)  # one query a batch
     monkeypatch.setattr(paging, "MAX_PART", paging.MAX_BATCH)
-    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(keys)])
     batches: list[str] = []
 
     def select(text: str):  # type: ignore[no-untyped-def]
         batches.append(text)
         return ["x"], [[ox.Literal("row")]] * (10 if len(batches) == 1 else 990)
 
-    page = paging.keyed_page(
-        "SELECT ?x WHERE { ?controller ?p ?x } ORDER BY ?controllerName ?x",
-        ("controller", "controllerName", "controllers"),
-        index,
-        select,
-        1000,
-    )
+    page = _page_of_keys(keys, select)
     assert (page is not None) == keyed
     assert len(batches) == (2 if keyed else 1)
 
@@ -180,7 +186,6 @@ def test_no_query_of_a_page_binds_more_than_max_part_keys(monkeypatch) -> None: 
     """A later page reads batches of up to MAX_BATCH keys, split into queries of at most
     MAX_PART (the engine's plan for a keyed form can change at a few hundred keys)."""
     monkeypatch.setattr(paging, "WORKERS", 2)
-    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i:06d}")) for i in range(40_000)])
     keys_asked: list[int] = []
 
     def select(text: str):  # type: ignore[no-untyped-def]
@@ -188,14 +193,7 @@ def test_no_query_of_a_page_binds_more_than_max_part_keys(monkeypatch) -> None: 
         keys_asked.append(keys)
         return ["x"], [[ox.Literal("row")]] * keys  # a row a key
 
-    page = paging.keyed_page(
-        "SELECT ?x WHERE { ?controller ?p ?x } ORDER BY ?controllerName ?x",
-        ("controller", "controllerName", "controllers"),
-        index,
-        select,
-        1000,
-        offset=2000,
-    )
+    page = _page_of_keys(40_000, select, offset=2000)
     assert page is not None and len(page[1]) == 1000
     assert max(keys_asked) > paging.MAX_PART / 2  # batches large enough to be split
     assert max(keys_asked) <= paging.MAX_PART

@@ -110,6 +110,19 @@ def test_an_ordinary_record_is_read_without_the_line_keeping_loader(monkeypatch:
     assert _plain(load_yaml_fast(record)) == expected
 
 
+def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:
+    """The arguments each call of ``yamlines.<name>`` is given from now on (it still runs)."""
+    calls: list[Any] = []
+    real = getattr(yamlines, name)
+
+    def spy(arg: Any) -> Any:
+        calls.append(arg)
+        return real(arg)
+
+    monkeypatch.setattr(yamlines, name, spy)
+    return calls
+
+
 def _no_events(monkeypatch: pytest.MonkeyPatch) -> None:
     def no(loader: Any) -> Any:
         raise AssertionError("read from libyaml's events")
@@ -144,15 +157,9 @@ def test_what_ryaml_may_read_otherwise_is_read_from_the_events(
 ) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(text, "utf-8")
-    read: list[Any] = []
-    real = yamlines._document
-
-    def spy(loader: Any) -> Any:
-        read.append(loader)
-        return real(loader)
-
-    monkeypatch.setattr(yamlines, "_document", spy)
-    assert _read(load_yaml_fast, path) == _read(load_yaml, path)
+    expected = _read(load_yaml, path)
+    read = _spy(monkeypatch, "_document")
+    assert _read(load_yaml_fast, path) == expected
     assert len(read) == 1
 
 
@@ -203,14 +210,7 @@ def test_unusual_yaml_is_left_to_the_line_keeping_loader(
 ) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(CASES[name], "utf-8")
-    read: list[Any] = []
-    real = yamlines.load_yaml
-
-    def spy(p: Any) -> Any:
-        read.append(p)
-        return real(p)
-
-    monkeypatch.setattr(yamlines, "load_yaml", spy)
+    read = _spy(monkeypatch, "load_yaml")
     with contextlib.suppress(RecordError):
         load_yaml_fast(path)
     assert read == [path]
