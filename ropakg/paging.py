@@ -197,9 +197,15 @@ def with_tables(text: str, index: KeyIndex, select: Select) -> str:
     return "".join(out) + text[at:]
 
 
-KEYS = re.compile(r"^[ \t]*#\+ keys[ \t]*$", re.M)
+KEYS = re.compile(
+    r"^[ \t]*#\+ keys[ \t]*$(?P<named>\n[ \t]*\?(?P<key>\w+) dpv:hasName \?(?P<name>\w+) \.[ \t]*$)?", re.M
+)
 """A keyed form's line ``#+ keys``: where a batch's keys are bound, in place of the line
-(at each such line), instead of at the start of the outermost WHERE pattern."""
+(at each such line), instead of at the start of the outermost WHERE pattern. A line
+``?key dpv:hasName ?name .`` right after it, of the page-by variables, goes too: every key
+of a batch has the name it is bound with (the key index is read with that pattern), and
+looking it up again walks every quad of the key (5 ms a batch of 256 controllers at
+10,000)."""
 
 
 def _batch(text: str, variables: tuple[str, str, str], index: KeyIndex, start: int, end: int) -> str:
@@ -208,7 +214,10 @@ def _batch(text: str, variables: tuple[str, str, str], index: KeyIndex, start: i
     rows = [[str(k), str(n)] for k, n in index.pairs[start:end]]
     if KEYS.search(text):
         block = values_block(list(variables[:2]), rows)
-        return KEYS.sub(lambda _: block, text)
+        return KEYS.sub(
+            lambda m: block if m["named"] is None or (m["key"], m["name"]) == variables[:2] else block + m["named"],
+            text,
+        )
     return with_values(text, list(variables[:2]), rows)
 
 

@@ -270,6 +270,72 @@ def test_a_batch_binds_its_keys_at_each_keys_line_of_a_keyed_form() -> None:
     assert bound == f"SELECT ?controllerName WHERE {{ {block} ?a ?b ?c }} ORDER BY ?controllerName"
 
 
+def test_the_name_line_after_a_keys_line_goes_with_it_when_it_is_the_keys_own() -> None:
+    """Every key of a batch has the name it is bound with: the pattern that says so is not
+    looked up again; any other line after ``#+ keys`` stays."""
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i}")) for i in range(4)])
+    variables = ("controller", "controllerName", "controllers")
+    block = 'VALUES (?controller ?controllerName) { (<urn:k1> "n1") (<urn:k2> "n2") }'
+    form = "SELECT ?controllerName WHERE {{\n  #+ keys\n  {line}\n  ?a ?b ?c\n}} ORDER BY ?controllerName"
+    own = paging._batch(form.format(line="?controller dpv:hasName ?controllerName ."), variables, index, 1, 3)
+    assert own == f"SELECT ?controllerName WHERE {{\n{block}\n  ?a ?b ?c\n}} ORDER BY ?controllerName"
+    for line in (
+        "?recipient dpv:hasName ?controllerName .",
+        "?controller dpv:hasName ?recipientName .",
+        "?controller skos:prefLabel ?controllerName .",
+    ):
+        kept = paging._batch(form.format(line=line), variables, index, 1, 3)
+        assert kept == f"SELECT ?controllerName WHERE {{\n{block}\n  {line}\n  ?a ?b ?c\n}} ORDER BY ?controllerName"
+
+
+TRANSFERS = """
+@prefix dpv: <https://w3id.org/dpv#> .
+@prefix loc: <https://w3id.org/dpv/loc#> .
+<urn:g:1> {{
+  <urn:c:1> a dpv:DataController ; dpv:hasName "Controller one" .
+  <urn:c:2> a dpv:DataController ; dpv:hasName "Controller two" .
+  {activities}
+  <urn:o:named> dpv:hasName "Named importer" .
+  <urn:o:other> dpv:hasName "Other importer" .
+}}
+"""
+
+
+def _transfer(n: int, controller: int, importers: str) -> str:
+    return (
+        f"<urn:a:{n}> dpv:hasDataController <urn:c:{controller}> ; dpv:hasProcessing <urn:t:{n}> .\n"
+        f"<urn:t:{n}> a dpv:CrossBorderTransfer ; dpv:hasThirdCountry loc:US"
+        + "".join(f" ; dpv:hasDataImporter {i}" for i in importers.split())
+        + " .\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "importers",
+    [
+        "",  # no importer: one row without a recipient name
+        "<urn:o:named>",
+        "<urn:o:unnamed>",  # an importer without a name: one row without a recipient name
+        "<urn:o:named> <urn:o:unnamed>",  # named and not: the named one's row only
+        "<urn:o:named> <urn:o:other>",
+        "<urn:o:unnamed> <urn:o:nameless>",
+    ],
+)
+def test_transfers_without_mechanism_keyed_name_their_importers_as_the_question_does(importers: str) -> None:
+    """The keyed form joins the importers' names as a table; a transfer with no importer or
+    with importers that have no name must still give its one row without a name."""
+    activities = _transfer(1, 1, importers) + _transfer(2, 2, "<urn:o:named>") + _transfer(3, 1, "")
+    store = ox.Store()
+    store.load(TRANSFERS.format(activities=activities).encode("utf-8"), format=ox.RdfFormat.TRIG)
+    kg = KnowledgeGraph(store, Paths.default())
+    saved = kg.saved()["transfers-without-mechanism"]
+    plain = kg.select(saved.text)
+    assert plain[1] and kg.select(saved.keyed or "") == plain
+    index = kg.key_index("controllers")
+    assert index is not None
+    assert paging.keyed_page(saved.keyed or "", saved.page_by, index, kg.select, 100) == plain  # type: ignore[arg-type]
+
+
 TABLED = """SELECT ?controllerName ?activity ?source WHERE {
   #+ keys
   ?controller dpv:hasName ?controllerName .
