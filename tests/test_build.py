@@ -163,8 +163,8 @@ def seed_project(tmp_path: Path) -> Paths:
 
 
 def test_worker_processes_write_the_dataset_the_building_process_writes(seed_project: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The five seed records in chunks of two, mapped in two worker processes whose part
-    files are appended, against the same records mapped in the building process."""
+    """The five seed records in chunks of two, mapped in two worker processes that write
+    them to the dataset, against the same records mapped in the building process."""
     import ingest.build
 
     serial = build(seed_project, workers=1)
@@ -184,14 +184,64 @@ def test_a_failed_build_in_worker_processes_leaves_no_parts(seed_project: Paths,
     before = seed_project.dataset.read_bytes()
     monkeypatch.setattr(ingest.build, "CHUNK", 1)
     monkeypatch.setattr(ingest.build, "SERIAL_BELOW", 0)
-    last = sorted(seed_project.records.glob("*.yaml"))[-1]
-    text = last.read_text("utf-8")
-    quote = text.split('quote: "', 1)[1].split('"', 1)[0]
-    last.write_text(text.replace(f'quote: "{quote}"', 'quote: "not a sentence of this policy"', 1), "utf-8")
+    _break_quote(sorted(seed_project.records.glob("*.yaml"))[-1])
     with pytest.raises(QuoteNotFound):
         build(seed_project, workers=2)
     assert seed_project.dataset.read_bytes() == before
     assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
+
+
+def _break_quote(record: Path) -> None:
+    text = record.read_text("utf-8")
+    quote = text.split('quote: "', 1)[1].split('"', 1)[0]
+    record.write_text(text.replace(f'quote: "{quote}"', 'quote: "not a sentence of this policy"', 1), "utf-8")
+
+
+def _slow_on(record: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Checking ``record`` takes a second longer: the other worker maps the rest meanwhile."""
+    import time
+
+    import ingest.build
+
+    check = ingest.build.record_problems
+
+    def slow(path: Path, **options: object):  # type: ignore[no-untyped-def]
+        if Path(path) == record:
+            time.sleep(1)
+        return check(path, **options)
+
+    monkeypatch.setattr(ingest.build, "record_problems", slow)
+
+
+def test_worker_processes_raise_the_first_problem_in_record_order(seed_project: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chunks come back in the order they are finished: the second record's problem is
+    raised even when the last record's chunk, also with a problem, comes back first."""
+    import ingest.build
+
+    monkeypatch.setattr(ingest.build, "CHUNK", 1)
+    monkeypatch.setattr(ingest.build, "SERIAL_BELOW", 0)
+    records = sorted(seed_project.records.glob("*.yaml"))
+    for record in (records[1], records[-1]):
+        _break_quote(record)
+    _slow_on(records[1], monkeypatch)
+    with pytest.raises(QuoteNotFound) as raised:
+        build(seed_project, workers=2)
+    assert raised.value.file == str(records[1])
+
+
+def test_a_controller_id_used_twice_names_both_records_in_record_order(seed_project: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ingest.build
+
+    monkeypatch.setattr(ingest.build, "CHUNK", 1)
+    monkeypatch.setattr(ingest.build, "SERIAL_BELOW", 0)
+    records = sorted(seed_project.records.glob("*.yaml"))
+    copy = seed_project.records / ("zz-" + records[0].name)
+    copy.write_bytes(records[0].read_bytes())
+    _slow_on(records[0], monkeypatch)  # in worker processes, the copy's chunk comes back first
+    for workers in (1, 2):
+        with pytest.raises(RecordError, match=f"also the id in {records[0]}") as raised:
+            build(seed_project, workers=workers)
+        assert raised.value.file == str(copy)
 
 
 def test_checking_and_mapping_records_makes_no_reference_cycles(seed_project: Paths) -> None:
