@@ -12,7 +12,7 @@ number of records. A worker writes its chunk's text straight into the dataset's
 temporary file, at a stretch it reserves when the text is ready (a shared end offset
 under a lock; ``os.pwrite``, so no file system's append semantics are relied on), instead
 of handing it to the building process to write again (11 GB for 100,000 records; written
-to part files and copied, that copy cost the building process 19 s of CPU). Chunks
+to part files and copied, that copy cost the building process 22 s of CPU). Chunks
 therefore follow each other in the file in the order they were finished; each is whole
 TriG graphs with their own ``@base``, so the order does not change the dataset. The first
 problem in record order is the one raised, whichever chunk finished first.
