@@ -168,11 +168,11 @@ def chunks(n: int, eea: frozenset[str], seed: int = 7, size: int = 500) -> Itera
         chunk.controllers[m.graph] = m.graph
         chunk.objects |= m.objects
         if chunk.records == size:
-            chunk.text = "".join(parts).encode("utf-8")
+            chunk.text = [part.encode("utf-8") for part in parts]
             yield chunk
             chunk, parts = Chunk(), []
     if chunk.records:
-        chunk.text = "".join(parts).encode("utf-8")
+        chunk.text = [part.encode("utf-8") for part in parts]
         yield chunk
 
 
@@ -199,7 +199,7 @@ def write(n: int, out: TextIO, seed: int = 7) -> int:
     ]
     for part in [
         pool_quads,
-        *(list(ox.parse(header + c.text, format=ox.RdfFormat.TRIG)) for c in chunks(n, eea, seed)),
+        *(list(ox.parse(header + b"".join(c.text), format=ox.RdfFormat.TRIG)) for c in chunks(n, eea, seed)),
     ]:
         out.write((ox.serialize(part, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8"))
         count += len(part)

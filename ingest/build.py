@@ -95,8 +95,10 @@ def _checkers(paths: Paths) -> tuple[Vocabulary, set[str]]:
 class Chunk:
     """Some records mapped: their TriG text and what the rest of the build needs from them."""
 
-    text: bytes = b""
-    """The chunk's TriG; empty once a worker process has written it to the dataset."""
+    text: list[bytes] = field(default_factory=list)
+    """The chunk's TriG, one piece a record (not joined: a chunk's text is 22 MB at 200
+    synthetic records, and joining and encoding it as one took 50 ms of the 60 ms it
+    took to write); empty once a worker process has written it to the dataset."""
     records: int = 0
     activities: int = 0
     triples: int = 0
@@ -139,7 +141,7 @@ def _map_records(files: list[Path]) -> Chunk:
         out.controllers[checked.record.controller.id] = str(path)
         terms |= mapped.terms
     out.objects = object_iris(terms)
-    out.text = "".join(parts).encode("utf-8") if not out.problems else b""
+    out.text = [part.encode("utf-8") for part in parts] if not out.problems else []
     return out
 
 
@@ -150,21 +152,34 @@ def _map_chunk_to_output(job: tuple[int, list[Path]]) -> tuple[int, Chunk]:
     out = _map_chunk(files)
     if out.text:
         fd, end = _context["output"]
+        size = sum(map(len, out.text))
         with end.get_lock():
             at = end.value
-            end.value += len(out.text)
+            end.value += size
         _write_at(fd, out.text, at)
-        out.text = b""
+        out.text = []
     return number, out
 
 
-def _write_at(fd: int, data: bytes, at: int) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.pwrite(fd, view, at)
+_IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16
+
+
+def _write_at(fd: int, pieces: list[bytes], at: int) -> None:
+    """Write ``pieces`` one after the other at offset ``at`` (``os.pwritev``, as many
+    pieces a call as the system takes, and again from where a short write stopped)."""
+    todo = [memoryview(piece) for piece in pieces if piece]
+    first = 0
+    while first < len(todo):
+        n = os.pwritev(fd, todo[first : first + _IOV_MAX], at)
         if n == 0:
             raise OSError("could not write the dataset: nothing was written")
-        view, at = view[n:], at + n
+        at += n
+        while n:
+            if n >= len(todo[first]):
+                n -= len(todo[first])
+                first += 1
+            else:
+                todo[first], n = todo[first][n:], 0
 
 
 def _mapped_chunks(files: list[Path], workers: int, out: IO[bytes]) -> Iterator[Chunk]:
@@ -265,8 +280,7 @@ def write_dataset(
                 first, later = sorted((controllers[cid], path), key=lambda p: Path(p).name)
                 raise RecordError(f"controller id {cid!r} is also the id in {first}", file=later)
             controllers[cid] = path
-        if chunk.text:
-            out.write(chunk.text)
+        out.writelines(chunk.text)
         records += chunk.records
         activities += chunk.activities
         triples += chunk.triples

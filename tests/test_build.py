@@ -191,6 +191,30 @@ def test_a_failed_build_in_worker_processes_leaves_no_parts(seed_project: Paths,
     assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
 
 
+def test_a_chunk_is_written_whole_where_the_system_writes_few_pieces_or_bytes_a_call(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    import ingest.build
+
+    pieces = [b"@base <a> .\n", b"", b"<g> { <s> <p> <o> . }\n", b"x" * 1000, b"end\n"]
+    real = os.pwritev
+
+    def short(fd: int, buffers: list[memoryview], at: int) -> int:
+        return real(fd, [bytes(b"".join(buffers))[:7]], at)  # at most 7 bytes a call
+
+    for iov_max, write in ((2, real), (1024, short), (1, short)):
+        monkeypatch.setattr(ingest.build, "_IOV_MAX", iov_max)
+        monkeypatch.setattr(ingest.build.os, "pwritev", write)
+        target = tmp_path / f"out-{iov_max}"
+        target.write_bytes(b"HEAD")
+        fd = os.open(target, os.O_WRONLY)
+        try:
+            ingest.build._write_at(fd, pieces, 4)
+        finally:
+            os.close(fd)
+        assert target.read_bytes() == b"HEAD" + b"".join(pieces)
+
+
 def _break_quote(record: Path) -> None:
     text = record.read_text("utf-8")
     quote = text.split('quote: "', 1)[1].split('"', 1)[0]
