@@ -35,7 +35,7 @@ from rdflib.namespace import SKOS
 
 from ingest.mapping import map_text, object_iris
 from ingest.records import record_problems
-from ingest.reference import closure, dpv_extract, eea_codes, load_reference, registry_keys
+from ingest.reference import KEPT_EXTRACT, closure, dpv_extract, eea_codes, load_reference, registry_keys
 from ingest.trig import TRIG_PREFIXES
 from ingest.vocab import Vocabulary
 from ropakg import collector
@@ -215,7 +215,13 @@ def context_store(paths: Paths, progress: Progress) -> ox.Store:
     """The DPV vocabulary and ontology graphs."""
     store = ox.Store()
     progress("DPV vocabulary")
-    store.load(dpv_extract(paths.dpv), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
+    kept = paths.build_dir / KEPT_EXTRACT
+    try:
+        store.load(dpv_extract(paths.dpv, kept), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
+    except SyntaxError:  # a kept extract changed by hand: made again
+        kept.unlink(missing_ok=True)
+        store = ox.Store()
+        store.load(dpv_extract(paths.dpv, kept), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
     ontology = Graph()
     for name in ONTOLOGY_FILES:
         ontology.parse(paths.ontology / name, format="turtle")

@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gettext
+import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +28,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ropakg.engine import construct, iri_value, ntriples
 from ropakg.errors import RopaError
+from ropakg.files import write_atomically
 from ropakg.namespaces import DPV, LOC, ORG
 
 DPV_BASE = "https://w3id.org/dpv"
@@ -64,17 +67,41 @@ def _registry_triples(path: Path) -> list[ox.Triple]:
         raise RopaError(f"malformed Turtle: {' '.join(str(exc).split())}", file=path) from None
 
 
-def dpv_extract(dpv_dir: Path) -> bytes:
+def dpv_extract(dpv_dir: Path, kept: Path | None = None) -> bytes:
     """The DPV vocabulary graph as N-Triples (see the module docstring).
 
     Made once per process for the DPV files as they are (their paths, sizes and
-    modification times): every build needs it, and making it takes 1.5-2 s.
+    modification times): every build needs it, and making it takes 1.5-3 s. With
+    ``kept``, a file (the build folder's, :data:`KEPT_EXTRACT`), it is also kept there for
+    the next process, and read from there while it was made from the same DPV files by
+    the same code (the key on its first line; a file that is missing, damaged or
+    unwritable only means making the extract again).
     """
     try:
         signature = tuple(_stat(Path(dpv_dir) / name) for name in (*VOCAB_FILES, "loc.ttl"))
     except OSError:
         return _dpv_extract(Path(dpv_dir))  # which says what is missing
-    return _kept_dpv_extract(str(Path(dpv_dir).resolve()), signature)
+    if kept is None:
+        return _kept_dpv_extract(str(Path(dpv_dir).resolve()), signature)
+    key = f"# ropa-kg DPV extract {_extract_key(signature)}\n".encode()
+    with contextlib.suppress(OSError), kept.open("rb") as f:
+        if f.readline() == key:
+            return f.read()
+    made = _kept_dpv_extract(str(Path(dpv_dir).resolve()), signature)
+    with contextlib.suppress(OSError):
+        write_atomically(kept, lambda tmp: tmp.write_bytes(key + made))
+    return made
+
+
+KEPT_EXTRACT = ".dpv-extract.nt"
+"""The name of the DPV extract kept in a build folder (:func:`dpv_extract`)."""
+
+
+def _extract_key(signature: tuple[tuple[str, int, int], ...]) -> str:
+    """What a kept extract was made from: the DPV files' signature and this module's code."""
+    digest = hashlib.sha256(repr(signature).encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def _stat(path: Path) -> tuple[str, int, int]:

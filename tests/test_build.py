@@ -174,7 +174,7 @@ def test_worker_processes_write_the_dataset_the_building_process_writes(seed_pro
     pooled = build(seed_project, workers=2)
     assert (pooled.records, pooled.activities, pooled.quads) == (serial.records, serial.activities, serial.quads)
     assert _quads_without_blank_nodes(seed_project.dataset) == alone
-    assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
+    assert sorted(p.name for p in seed_project.build_dir.iterdir()) == [".dpv-extract.nt", "manifest.json", "ropa.trig"]
 
 
 def test_a_failed_build_in_worker_processes_leaves_no_parts(seed_project: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -188,7 +188,7 @@ def test_a_failed_build_in_worker_processes_leaves_no_parts(seed_project: Paths,
     with pytest.raises(QuoteNotFound):
         build(seed_project, workers=2)
     assert seed_project.dataset.read_bytes() == before
-    assert sorted(p.name for p in seed_project.build_dir.iterdir()) == ["manifest.json", "ropa.trig"]
+    assert sorted(p.name for p in seed_project.build_dir.iterdir()) == [".dpv-extract.nt", "manifest.json", "ropa.trig"]
 
 
 def test_a_chunk_is_written_whole_where_the_system_writes_few_pieces_or_bytes_a_call(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -309,3 +309,40 @@ def test_the_dpv_extract_is_made_again_only_when_a_dpv_file_changes(tmp_path: Pa
     (dpv / "pd.ttl").unlink()
     with pytest.raises(OSError):
         dpv_extract(dpv)
+
+
+def test_the_dpv_extract_is_kept_in_the_build_folder_for_the_next_process(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    import ingest.reference
+    from ingest.reference import VOCAB_FILES, dpv_extract
+
+    dpv, kept = tmp_path / "dpv", tmp_path / "build" / ingest.reference.KEPT_EXTRACT
+    dpv.mkdir()
+    for name in (*VOCAB_FILES, "loc.ttl"):
+        shutil.copy(Path(__file__).resolve().parents[1] / "ontology" / "dpv" / name, dpv / name)
+    made = dpv_extract(dpv, kept)
+    assert kept.read_bytes().startswith(b"# ropa-kg DPV extract ") and kept.read_bytes().endswith(made)
+    # A new process: nothing made in this one is known; the kept file is read.
+    monkeypatch.setattr(ingest.reference, "_kept_dpv_extract", lambda *_: pytest.fail("made again"))
+    assert dpv_extract(dpv, kept) == made
+    monkeypatch.undo()
+    with (dpv / "dpv.ttl").open("a", encoding="utf-8") as f:  # another DPV file: made again, and kept
+        f.write('\n<https://w3id.org/dpv#Marketing> <http://www.w3.org/2004/02/skos/core#note> "changed" .\n')
+    again = dpv_extract(dpv, kept)
+    assert b'"changed"' in again and kept.read_bytes().endswith(again)
+    # Made by other code (the key holds this module's text): made again.
+    kept.write_bytes(kept.read_bytes().replace(b"extract ", b"extract 0", 1))
+    assert dpv_extract(dpv, kept) == again and kept.read_bytes().endswith(again)
+
+
+def test_a_kept_dpv_extract_changed_by_hand_is_made_again(seed_project: Paths) -> None:
+    from ingest.reference import KEPT_EXTRACT
+
+    build(seed_project)
+    kept = seed_project.build_dir / KEPT_EXTRACT
+    key = kept.read_bytes().split(b"\n", 1)[0]
+    kept.write_bytes(key + b"\n<https://w3id.org/dpv#Marketing> not N-Triples\n")
+    result = build(seed_project)
+    assert result.records == 5 and b"not N-Triples" not in kept.read_bytes()
+    assert kept.read_bytes().startswith(key)
