@@ -161,7 +161,8 @@ def _map_chunk_to_output(job: tuple[int, list[Path]]) -> tuple[int, Chunk]:
     return number, out
 
 
-_IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16
+_IOV_MAX = os.sysconf("SC_IOV_MAX")
+"""Buffers ``os.pwritev`` takes in one call."""
 
 
 def _write_at(fd: int, pieces: list[bytes], at: int) -> None:
@@ -215,13 +216,8 @@ def context_store(paths: Paths, progress: Progress) -> ox.Store:
     """The DPV vocabulary and ontology graphs."""
     store = ox.Store()
     progress("DPV vocabulary")
-    kept = paths.build_dir / KEPT_EXTRACT
-    try:
-        store.load(dpv_extract(paths.dpv, kept), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
-    except SyntaxError:  # a kept extract changed by hand: made again
-        kept.unlink(missing_ok=True)
-        store = ox.Store()
-        store.load(dpv_extract(paths.dpv, kept), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
+    extract = dpv_extract(paths.dpv, paths.build_dir / KEPT_EXTRACT)
+    store.load(extract, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH.dpv)))
     ontology = Graph()
     for name in ONTOLOGY_FILES:
         ontology.parse(paths.ontology / name, format="turtle")

@@ -74,8 +74,9 @@ def dpv_extract(dpv_dir: Path, kept: Path | None = None) -> bytes:
     modification times): every build needs it, and making it takes 1.5-3 s. With
     ``kept``, a file (the build folder's, :data:`KEPT_EXTRACT`), it is also kept there for
     the next process, and read from there while it was made from the same DPV files by
-    the same code (the key on its first line; a file that is missing, damaged or
-    unwritable only means making the extract again).
+    the same code and holds what was written (its first line has the key and the digest
+    of the rest; a file that is missing, changed or unwritable only means making the
+    extract again).
     """
     try:
         signature = tuple(_stat(Path(dpv_dir) / name) for name in (*VOCAB_FILES, "loc.ttl"))
@@ -83,14 +84,20 @@ def dpv_extract(dpv_dir: Path, kept: Path | None = None) -> bytes:
         return _dpv_extract(Path(dpv_dir))  # which says what is missing
     if kept is None:
         return _kept_dpv_extract(str(Path(dpv_dir).resolve()), signature)
-    key = f"# ropa-kg DPV extract {_extract_key(signature)}\n".encode()
+    key = f"# ropa-kg DPV extract {_extract_key(signature)} ".encode()
     with contextlib.suppress(OSError), kept.open("rb") as f:
-        if f.readline() == key:
-            return f.read()
+        line, rest = f.readline(), f.read()
+        if line == key + _digest(rest):
+            return rest
     made = _kept_dpv_extract(str(Path(dpv_dir).resolve()), signature)
     with contextlib.suppress(OSError):
-        write_atomically(kept, lambda tmp: tmp.write_bytes(key + made))
+        write_atomically(kept, lambda tmp: tmp.write_bytes(key + _digest(made) + made))
     return made
+
+
+def _digest(extract: bytes) -> bytes:
+    """The end of a kept extract's first line: the digest of what follows it."""
+    return hashlib.sha256(extract).hexdigest().encode() + b"\n"
 
 
 KEPT_EXTRACT = ".dpv-extract.nt"

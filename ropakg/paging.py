@@ -65,7 +65,17 @@ import pyoxigraph as ox
 
 from ropakg.errors import QueryError
 from ropakg.queries import TABLE
-from ropakg.sparql import group_after, has_window, order_keys, paginate, projection, values_block, with_values
+from ropakg.sparql import (
+    group_after,
+    has_window,
+    order_keys,
+    paginate,
+    projection,
+    values_block,
+    values_of,
+    values_row,
+    with_values,
+)
 
 INDEXES = {
     "controllers": "SELECT ?key ?name WHERE { ?key a dpv:DataController ; dpv:hasName ?name } ORDER BY ?name",
@@ -139,7 +149,7 @@ class KeyIndex:
         """Keys ``start`` to ``end`` with their names as the rows of a VALUES block
         (each pair serialized once per index)."""
         if self._rows is None:
-            self._rows = [f"({k} {n})" for k, n in self.pairs]
+            self._rows = [values_row((str(k), str(n))) for k, n in self.pairs]
         return " ".join(self._rows[start:end])
 
     def batch_end(self, start: int, size: int) -> int:
@@ -221,8 +231,7 @@ def _batch(text: str, variables: tuple[str, str, str], index: KeyIndex, start: i
     at the start of the WHERE pattern or at each of its ``#+ keys`` lines."""
     pieces = _keys_split(text, variables[0], variables[1])
     if pieces is not None:
-        head = " ".join(f"?{name}" for name in variables[:2])
-        return f"VALUES ({head}) {{ {index.values_rows(start, end)} }}".join(pieces)
+        return values_of(list(variables[:2]), index.values_rows(start, end)).join(pieces)
     rows = [[str(k), str(n)] for k, n in index.pairs[start:end]]
     return with_values(text, list(variables[:2]), rows)
 

@@ -141,8 +141,17 @@ def values_block(names: list[str], rows: list[list[str]]) -> str:
     >>> values_block(["s"], [["<urn:a>"]])
     'VALUES (?s) { (<urn:a>) }'
     """
+    return values_of(names, " ".join(values_row(row) for row in rows))
+
+
+def values_row(cells: list[str] | tuple[str, ...]) -> str:
+    """One row of a VALUES block, its terms already serialized."""
+    return f"({' '.join(cells)})"
+
+
+def values_of(names: list[str], body: str) -> str:
+    """A VALUES block of rows already written (:func:`values_row`, joined by spaces)."""
     head = " ".join(f"?{name}" for name in names)
-    body = " ".join(f"({' '.join(row)})" for row in rows)
     return f"VALUES ({head}) {{ {body} }}"
 
 
