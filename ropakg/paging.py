@@ -74,7 +74,7 @@ from ropakg.sparql import (
     values_block,
     values_of,
     values_row,
-    with_values,
+    where_brace,
 )
 
 INDEXES = {
@@ -229,25 +229,25 @@ looking it up again walks every quad of the key (5 ms a batch of 256 controllers
 def _batch(text: str, variables: tuple[str, str, str], index: KeyIndex, start: int, end: int) -> str:
     """The question for keys ``start`` to ``end``: they and their names bound with VALUES,
     at the start of the WHERE pattern or at each of its ``#+ keys`` lines."""
-    pieces = _keys_split(text, variables[0], variables[1])
-    if pieces is not None:
-        return values_of(list(variables[:2]), index.values_rows(start, end)).join(pieces)
-    rows = [[str(k), str(n)] for k, n in index.pairs[start:end]]
-    return with_values(text, list(variables[:2]), rows)
+    return values_of(list(variables[:2]), index.values_rows(start, end)).join(_batch_pieces(text, *variables[:2]))
 
 
 @lru_cache(maxsize=64)
-def _keys_split(text: str, key: str, name: str) -> tuple[str, ...] | None:
-    """The text around its ``#+ keys`` lines (and the key's own name line after one), for
-    the batches' VALUES to be joined in; None where it has none. Once a text: searching
-    the text for them took a millisecond a batch (a keyed form with its tables is 40 kB)."""
+def _batch_pieces(text: str, key: str, name: str) -> tuple[str, ...]:
+    """The text around where a batch's VALUES go: its ``#+ keys`` lines (and the key's own
+    name line after one), or else the start of its WHERE pattern (as :func:`ropakg.sparql.with_values`
+    puts them). Once a text: searching the text for them took a millisecond a batch (a
+    keyed form with its tables is 40 kB)."""
     pieces, at = [], 0
     for mark in KEYS.finditer(text):
         pieces.append(text[at : mark.start()])
         own = mark["named"] is None or (mark["key"], mark["name"]) == (key, name)
         at = mark.end() if own else mark.start("named")
     if not pieces:
-        return None
+        brace = where_brace(text)
+        if brace < 0:
+            raise QueryError("cannot bind values: the query has no WHERE pattern")
+        return (text[: brace + 1] + " ", text[brace + 1 :])
     pieces.append(text[at:])
     return tuple(pieces)
 
