@@ -499,6 +499,36 @@ def test_a_batch_is_split_into_parts_that_end_where_names_change(
     assert max(b - a for a, b in parts) - min(b - a for a, b in parts) <= 3 * len(parts)  # even, to a name group
 
 
+@pytest.mark.parametrize(
+    ("start", "keys", "workers", "count"),
+    [
+        (64, 1000, 2, 8),  # 1,000 recipients at 10,000 controllers: 8 batches of 117, not 800 and 136
+        (64, 10_000, 2, 14),  # 10,000 controllers: batches of at most 800, an even number of them
+        (64, 100_000, 2, 126),
+        (64, 1000, 3, 12),
+        (64, 300, 4, 3),  # no batch under 64 keys
+        (64, 100, 2, 1),
+        (0, 0, 2, 0),
+    ],
+)
+def test_a_whole_answer_is_split_into_even_batches_a_few_for_each_worker(
+    start: int, keys: int, workers: int, count: int, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(paging, "WORKERS", workers)
+    index = paging.KeyIndex([(ox.NamedNode(f"urn:k{i}"), ox.Literal(f"n{i // 3:06d}")) for i in range(keys)])
+    start = index.batch_end(0, start) if keys else 0
+    batches = paging._batches(index, start)
+    assert len(batches) == count
+    assert batches == list(itertools.pairwise([start, *(b for _, b in batches)]))  # one after the other
+    assert batches[-1][1] == keys if batches else start == keys
+    assert all(b % 3 == 0 or b == keys for _, b in batches)  # no name group is cut
+    sizes = [b - a for a, b in batches]
+    assert all(size <= paging.MAX_BATCH + 2 for size in sizes)
+    assert all(size >= paging.PART for size in sizes) or len(sizes) == 1
+    # even, to a name group; the last may be smaller
+    assert max(sizes[:-1], default=0) - min(sizes[:-1], default=0) <= 2 and all(sizes[-1] <= s for s in sizes)
+
+
 @pytest.mark.parametrize("name", KEYED)
 def test_a_whole_answer_built_key_by_key_is_the_plain_answer(sector: KnowledgeGraph, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(paging, "SAMPLE", 6)
