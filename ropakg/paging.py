@@ -264,12 +264,7 @@ def _batches(index: KeyIndex, start: int) -> list[tuple[int, int]]:
     keys = len(index) - start
     least, most = math.ceil(keys / MAX_BATCH), max(keys // PART, 1)
     want = math.ceil(max(least, SPREAD * WORKERS) / WORKERS) * WORKERS
-    size = math.ceil(keys / max(least, min(want, most), 1))  # every batch but the last this or a name group more
-    out = []
-    while start < len(index):
-        out.append((start, index.batch_end(start, size)))
-        start = out[-1][1]
-    return out
+    return _runs(index, start, len(index), max(least, min(want, most), 1))
 
 
 def _parts(index: KeyIndex, start: int, end: int) -> list[tuple[int, int]]:
@@ -277,14 +272,18 @@ def _parts(index: KeyIndex, start: int, end: int) -> list[tuple[int, int]]:
     or more where runs of at most :data:`MAX_PART` keys need more, each ending where a name
     group ends."""
     keys = end - start
-    count = max(min(WORKERS, max(keys // PART, 1)), math.ceil(keys / MAX_PART))
-    size = math.ceil(keys / count)  # every part but the last this or a name group more
+    return _runs(index, start, end, max(min(WORKERS, max(keys // PART, 1)), math.ceil(keys / MAX_PART)))
+
+
+def _runs(index: KeyIndex, start: int, end: int, count: int) -> list[tuple[int, int]]:
+    """Keys ``start`` to ``end`` as at most ``count`` runs, one after the other, each ending
+    where a name group ends (or at ``end``): every run but the last has the count's even
+    share of the keys, or a name group more, so ``count`` of them reach ``end``."""
+    size = math.ceil((end - start) / count)
     out = []
-    for i in range(count):
-        stop = end if i == count - 1 else min(index.batch_end(start, size), end)
-        if stop > start:
-            out.append((start, stop))
-        start = stop
+    while start < end:
+        out.append((start, min(index.batch_end(start, size), end)))
+        start = out[-1][1]
     return out
 
 
